@@ -1,0 +1,44 @@
+# Mosprom — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export PYTHONPATH := $(abspath src)
+
+.PHONY: run test install lint format messages demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate, load the demo data, serve http://127.0.0.1:8000 with the task worker.
+run: install
+	DEBUG=true bash scripts/run.sh
+
+## make test: lint, types, migrations check, deploy check, the suite on SQLite and on PostgreSQL.
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Re-extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
+messages: install
+	cd src/mosprom && ../../$(BIN)/python ../../manage.py makemessages -l ru -l en --no-obsolete --ignore "static/*"
+	cd src/mosprom && ../../$(BIN)/python ../../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

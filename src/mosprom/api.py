@@ -1,0 +1,30 @@
+"""Assembles the django-ninja routers of every part under /api/v1/."""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from mosprom.analytics.api import router as analytics_router
+from mosprom.core.api_errors import install_error_handlers
+from mosprom.intake.api import router as intake_router
+from mosprom.partnerships.api import router as partnerships_router
+from mosprom.registry.api import router as registry_router
+from mosprom.tours.api import router as tours_router
+
+api = NinjaAPI(
+    title="Mosprom open data API",
+    version="1.0.0",
+    description=str(
+        _(
+            "Open data of the department of investment and industrial policy: sites, organisations, "
+            "productions, statuses, agreements, road maps, industrial tours and KPIs."
+        )
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", registry_router)
+api.add_router("/", partnerships_router)
+api.add_router("/", tours_router)
+api.add_router("/", analytics_router)
+api.add_router("/", intake_router)

@@ -1,0 +1,29 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import OutboundEmail
+
+admin.site.site_header = _("Mosprom back-office")
+admin.site.site_title = _("Mosprom")
+admin.site.index_title = _("Department of investment and industrial policy")
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("subject", "state", "attempts", "created_at", "sent_at")
+    list_filter = ("state", "language")
+    search_fields = ("subject", "idempotency_key")
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Retry delivery"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
+        for message in queryset.exclude(state=OutboundEmail.State.SENT):
+            services.email_retry(message=message)
+        self.message_user(request, _("Delivery re-queued."), messages.SUCCESS)

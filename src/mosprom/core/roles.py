@@ -1,0 +1,43 @@
+"""Roles: operator (a group), host staff (membership in an organisation), anonymous visitor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, Group
+
+OPERATORS_GROUP = "operators"
+
+
+def operators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    return group
+
+
+def is_operator(user: Any) -> bool:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_mosprom_is_operator", None)
+    if cached is None:
+        cached = user.groups.filter(name=OPERATORS_GROUP).exists()
+        user._mosprom_is_operator = cached
+    return bool(cached)
+
+
+def host_organisation_ids(user: Any) -> set[int]:
+    """The organisations whose host cabinet this user may see."""
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_mosprom_host_orgs", None)
+    if cached is None:
+        from mosprom.registry.models import Membership
+
+        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+        user._mosprom_host_orgs = cached
+    return set(cached)
+
+
+def is_host(user: Any) -> bool:
+    return bool(host_organisation_ids(user))

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from . import selectors
+from .roles import is_host, is_operator
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", selectors.home_context())
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    if is_operator(request.user):
+        return redirect("admin:index")
+    if is_host(request.user):
+        try:
+            return redirect(reverse("tours:cabinet"))
+        except NoReverseMatch:
+            pass
+    return redirect("core:home")
+
+
+def _mailbox_enabled() -> None:
+    if not settings.DEMO_MAILBOX:
+        raise Http404
+
+
+def mailbox(request: HttpRequest) -> HttpResponse:
+    _mailbox_enabled()
+    page = Paginator(selectors.mailbox_list(to=request.GET.get("to", "")), 30).get_page(request.GET.get("page"))
+    return render(request, "core/mailbox.html", {"page": page, "to": request.GET.get("to", "")})
+
+
+def mailbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _mailbox_enabled()
+    message = get_object_or_404(selectors.mailbox_list(), pk=pk)
+    return render(request, "core/mailbox_detail.html", {"message": message})
+
+
+@xframe_options_sameorigin
+def mailbox_html(request: HttpRequest, pk: int) -> HttpResponse:
+    _mailbox_enabled()
+    message = get_object_or_404(selectors.mailbox_list(), pk=pk)
+    return HttpResponse(message.body_html or "<pre>" + message.body_text + "</pre>")
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)

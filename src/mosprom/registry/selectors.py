@@ -1,0 +1,5 @@
+from typing import Any
+
+
+def home_figures() -> dict[str, Any]:
+    return {}

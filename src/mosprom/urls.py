@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - language is chosen by cookie, not URL
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from mosprom.api import api
+
+handler403 = "mosprom.core.views.error_403"
+handler404 = "mosprom.core.views.error_404"
+handler500 = "mosprom.core.views.error_500"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("", include("mosprom.core.urls")),
+    path("", include("mosprom.registry.urls")),
+    path("tours/", include("mosprom.tours.urls")),
+    path("partnerships/", include("mosprom.partnerships.urls")),
+    path("analytics/", include("mosprom.analytics.urls")),
+    path("intake/", include("mosprom.intake.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
