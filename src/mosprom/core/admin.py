@@ -1,10 +1,13 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import OutboundEmail
+from .api_auth import api_token_create
+from .models import ApiToken, OutboundEmail
 
 admin.site.site_header = _("Mosprom back-office")
 admin.site.site_title = _("Mosprom")
@@ -27,3 +30,23 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         for message in queryset.exclude(state=OutboundEmail.State.SENT):
             services.email_retry(message=message)
         self.message_user(request, _("Delivery re-queued."), messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked")
+    list_filter = ("revoked",)
+    fields = ("name", "user", "prefix", "revoked", "last_used_at")
+    readonly_fields = ("prefix", "last_used_at")
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, raw = api_token_create(user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        self.message_user(
+            request,
+            _("Token created. Copy it now, it is not shown again: %(token)s") % {"token": raw},
+            messages.WARNING,
+        )

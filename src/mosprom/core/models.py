@@ -48,3 +48,21 @@ class OutboundEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for operator writes through the API. Only its SHA-256 digest is stored."""
+
+    name = models.CharField(_("name"), max_length=120)
+    user = models.ForeignKey("auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
