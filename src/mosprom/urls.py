@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - language is chosen by cookie, not URL
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from mosprom.api import api
@@ -15,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("api/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("mosprom.core.urls")),
     path("", include("mosprom.registry.urls")),
     path("tours/", include("mosprom.tours.urls")),
