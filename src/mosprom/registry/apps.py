@@ -26,3 +26,9 @@ class RegistryConfig(AppConfig):
             models.Membership,
         ):
             auditlog.register(model)
+
+        from mosprom.core import periodic
+
+        from .tasks import status_confirmation_check
+
+        periodic.register(status_confirmation_check, every_seconds=24 * 3600)

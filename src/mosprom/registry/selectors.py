@@ -1,5 +1,343 @@
+"""Reads from the registry: querysets and small dicts for pages, the API and other parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from mosprom.core.text import fold
+
+from .models import Industry, Organisation, Production, Residency, Site, Status, StatusKind
+
+TECHNOPOLIS_SLUG = "technopolis-moscow"
+
+
+class UnknownFilterValue(ValueError):
+    """A filter named a value that does not exist; `message` is translated for the user."""
+
+    def __init__(self, field: str, value: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+        self.message = message
+
+
+def format_number(value: int | float | None) -> str:
+    """Thousands separated by a thin no-break space in Russian, a comma in English."""
+    if value is None:
+        return "—"
+    text = f"{int(value):,}"
+    return text.replace(",", "\u202f") if (get_language() or "ru").startswith("ru") else text
+
+
+def _current_residency_q(prefix: str = "", on: date | None = None) -> Q:
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": on})) & (
+        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": on})
+    )
+
+
+def _count_subquery(model: Any, filters: Q, ref: str) -> Subquery:
+    sub = (
+        model.objects.filter(filters, **{ref: OuterRef("pk")})
+        .order_by()
+        .values(ref)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))  # type: ignore[return-value]
+
+
+def site_list_annotated() -> QuerySet[Site]:
+    """Every site with its current resident count and production count, in one query."""
+    return Site.objects.select_related("parent").annotate(
+        resident_count=_count_subquery(Residency, _current_residency_q(), "site"),
+        production_count=_count_subquery(Production, Q(), "site"),
+    )
+
+
+@dataclass
+class SiteNode:
+    site: Site
+    children: list[SiteNode] = field(default_factory=list)
+
+    @property
+    def total_residents(self) -> int:
+        return int(getattr(self.site, "resident_count", 0)) + sum(c.total_residents for c in self.children)
+
+    @property
+    def total_productions(self) -> int:
+        return int(getattr(self.site, "production_count", 0)) + sum(c.total_productions for c in self.children)
+
+
+def site_tree(*, kind: str = "") -> list[SiteNode]:
+    """Top-level sites (an SEZ, a cluster…) with their sites nested under them; one query."""
+    sites = list(site_list_annotated())
+    nodes = {s.pk: SiteNode(s) for s in sites}
+    roots: list[SiteNode] = []
+    for site in sites:
+        node = nodes[site.pk]
+        if site.parent_id and site.parent_id in nodes:
+            nodes[site.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    if kind:
+        roots = [n for n in roots if n.site.kind == kind or any(c.site.kind == kind for c in n.children)]
+    return roots
+
+
+def site_descendant_ids(site: Site) -> list[int]:
+    """The site and every site nested in it (sites nest only a few levels; one query per level)."""
+    ids, frontier = [site.pk], [site.pk]
+    while frontier:
+        frontier = list(Site.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def site_get(slug: str) -> Site | None:
+    return Site.objects.select_related("parent").filter(slug=slug).first()
+
+
+def site_detail(*, site: Site) -> dict[str, Any]:
+    ids = site_descendant_ids(site)
+    residencies = (
+        Residency.objects.filter(_current_residency_q(), site_id__in=ids)
+        .select_related("organisation", "organisation__industry", "site")
+        .order_by("-is_anchor", "organisation__short_name")
+    )
+    productions = (
+        Production.objects.filter(site_id__in=ids)
+        .select_related("organisation", "site", "industry")
+        .order_by("-opened_on", "product")
+    )
+    statuses = Status.objects.filter(site_id__in=ids).select_related("kind", "holder").order_by("-granted_on")
+    children = [s for s in site_list_annotated().filter(parent=site)]
+    return {
+        "site": site,
+        "children": children,
+        "residencies": residencies,
+        "productions": productions,
+        "statuses": statuses,
+        "has_pin": site.latitude is not None and site.longitude is not None,
+    }
+
+
+def _resolve_site(slug: str | None) -> Site | None:
+    if not slug:
+        return None
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        raise UnknownFilterValue("site", slug, _("There is no site «%(value)s».") % {"value": slug})
+    return site
+
+
+def _resolve_industry(slug: str | None) -> Industry | None:
+    if not slug:
+        return None
+    industry = Industry.objects.filter(slug=slug).first()
+    if industry is None:
+        raise UnknownFilterValue("industry", slug, _("There is no industry «%(value)s».") % {"value": slug})
+    return industry
+
+
+def _check_kind(kind: str | None, choices: list[str], field_name: str = "kind") -> None:
+    if kind and kind not in choices:
+        raise UnknownFilterValue(field_name, kind, _("There is no kind «%(value)s».") % {"value": kind})
+
+
+def search_q(q: str | None, column: str = "search_text") -> Q:
+    """Every folded word of the query must occur in the folded search column."""
+    condition = Q()
+    for word in fold(q).split():
+        condition &= Q(**{f"{column}__contains": word})
+    return condition
+
+
+def organisation_list(
+    *, q: str = "", kind: str = "", site: str = "", industry: str = "", demo: bool | None = None
+) -> QuerySet[Organisation]:
+    """Organisations matching the filters; `site` includes the sites nested in it. Raises UnknownFilterValue."""
+    _check_kind(kind, list(Organisation.Kind.values))
+    site_obj = _resolve_site(site)
+    industry_obj = _resolve_industry(industry)
+    qs = Organisation.objects.filter(search_q(q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if industry_obj is not None:
+        qs = qs.filter(industry=industry_obj)
+    if demo is not None:
+        qs = qs.filter(is_demo=demo)
+    if site_obj is not None:
+        ids = site_descendant_ids(site_obj)
+        in_site = Residency.objects.filter(site_id__in=ids).values("organisation_id")
+        produces_there = Production.objects.filter(site_id__in=ids).values("organisation_id")
+        qs = qs.filter(Q(pk__in=in_site) | Q(pk__in=produces_there))
+    return (
+        qs.select_related("industry", "parent")
+        .prefetch_related(
+            Prefetch(
+                "residencies",
+                queryset=Residency.objects.filter(_current_residency_q()).select_related("site"),
+                to_attr="current_residencies",
+            )
+        )
+        .order_by("short_name", "pk")
+    )
+
+
+def organisation_get(slug: str) -> Organisation | None:
+    return Organisation.objects.select_related("industry", "parent").filter(slug=slug).first()
+
+
+def organisation_detail(*, organisation: Organisation) -> dict[str, Any]:
+    return {
+        "organisation": organisation,
+        "residencies": organisation.residencies.select_related("site").order_by("-is_anchor", "site__name"),
+        "productions": organisation.productions.select_related("site", "industry").order_by("-opened_on"),
+        "subsidiaries": organisation.subsidiaries.select_related("industry").order_by("short_name"),
+        "statuses": organisation.statuses.select_related("kind", "site").order_by("-granted_on"),
+    }
+
+
+def production_list(
+    *,
+    year: int | None = None,
+    site: str = "",
+    industry: str = "",
+    organisation: str = "",
+    import_substitution: bool | None = None,
+    no_domestic_analogue: bool | None = None,
+    q: str = "",
+) -> QuerySet[Production]:
+    site_obj = _resolve_site(site)
+    industry_obj = _resolve_industry(industry)
+    qs = Production.objects.filter(search_q(q))
+    if year is not None:
+        qs = qs.filter(opened_on__year=year)
+    if site_obj is not None:
+        qs = qs.filter(site_id__in=site_descendant_ids(site_obj))
+    if industry_obj is not None:
+        qs = qs.filter(industry=industry_obj)
+    if organisation:
+        qs = qs.filter(organisation__slug=organisation)
+    if import_substitution is not None:
+        qs = qs.filter(import_substitution=import_substitution)
+    if no_domestic_analogue is not None:
+        qs = qs.filter(no_domestic_analogue=no_domestic_analogue)
+    return qs.select_related("organisation", "site", "industry").order_by("-opened_on", "product", "pk")
+
+
+def production_years() -> list[int]:
+    dates = Production.objects.filter(opened_on__isnull=False).dates("opened_on", "year", order="DESC")
+    return [d.year for d in dates]
+
+
+def status_list(*, kind: str = "", state: str = "", holder: str = "") -> QuerySet[Status]:
+    if kind and not StatusKind.objects.filter(code=kind).exists():
+        raise UnknownFilterValue("kind", kind, _("There is no kind «%(value)s».") % {"value": kind})
+    _check_kind(state, list(Status.State.values), "state")
+    qs = Status.objects.all()
+    if kind:
+        qs = qs.filter(kind__code=kind)
+    if state:
+        qs = qs.filter(state=state)
+    if holder:
+        qs = qs.filter(holder__slug=holder)
+    return qs.select_related("kind", "holder", "site").order_by("-granted_on", "pk")
+
+
+def filter_choices() -> dict[str, Any]:
+    """Sites and industries for filter drop-downs (two queries)."""
+    return {
+        "sites": list(Site.objects.order_by("name").values_list("slug", "name")),
+        "industries": list(Industry.objects.order_by("name").values_list("slug", "name")),
+    }
+
+
+def new_productions_by_year(*, site_slug: str = TECHNOPOLIS_SLUG) -> dict[int, int]:
+    site = Site.objects.filter(slug=site_slug).first()
+    qs = Production.objects.filter(opened_on__isnull=False)
+    if site is not None:
+        qs = qs.filter(site_id__in=site_descendant_ids(site))
+    rows = qs.values_list("opened_on__year").annotate(n=Count("pk")).order_by()
+    return {int(year): int(n) for year, n in rows}
 
 
 def home_figures() -> dict[str, Any]:
-    return {}
+    """Headline figures for the home page (constant number of queries)."""
+    today = timezone.localdate()
+    this_year, last_year = today.year, today.year - 1
+    production = Production.objects.aggregate(
+        this_year=Count("pk", filter=Q(opened_on__year=this_year)),
+        last_year=Count("pk", filter=Q(opened_on__year=last_year)),
+        jobs=Sum("jobs"),
+    )
+    sites = Site.objects.count()
+    organisations = Organisation.objects.count()
+    residents = Residency.objects.filter(_current_residency_q()).values("organisation_id").distinct().order_by().count()
+    sites_url = reverse("registry:site_list")
+    orgs_url = reverse("registry:organisation_list")
+    prods_url = reverse("registry:production_list")
+    return {
+        "cards": [
+            {
+                "value": format_number(sites),
+                "label": ngettext("industrial site", "industrial sites", sites),
+                "url": sites_url,
+            },
+            {
+                "value": format_number(organisations),
+                "label": ngettext("organisation in the registry", "organisations in the registry", organisations),
+                "url": orgs_url,
+            },
+            {
+                "value": format_number(residents),
+                "label": ngettext("resident company of sites", "resident companies of sites", residents),
+                "url": orgs_url,
+            },
+            {
+                "value": format_number(production["last_year"]),
+                "label": _("new productions in %(year)s") % {"year": last_year},
+                "url": f"{prods_url}?year={last_year}",
+            },
+            {
+                "value": format_number(production["this_year"]),
+                "label": _("new productions in %(year)s") % {"year": this_year},
+                "url": f"{prods_url}?year={this_year}",
+            },
+            {
+                "value": format_number(production["jobs"] or 0),
+                "label": ngettext("job at the productions", "jobs at the productions", production["jobs"] or 0),
+                "url": prods_url,
+            },
+        ]
+    }
+
+
+def map_sites() -> list[dict[str, Any]]:
+    """Sites for the map and the list under it."""
+    rows = []
+    for site in site_list_annotated().order_by("name"):
+        rows.append(
+            {
+                "site": site,
+                "name": site.name,
+                "url": site.get_absolute_url(),
+                "kind": site.get_kind_display(),
+                "lat": float(site.latitude) if site.latitude is not None else None,
+                "lng": float(site.longitude) if site.longitude is not None else None,
+                "address": site.address,
+                "residents": site.resident_count,  # type: ignore[attr-defined]
+                "productions": site.production_count,  # type: ignore[attr-defined]
+            }
+        )
+    return rows

@@ -1,29 +1,115 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Public registry pages: thin, they call the selectors."""
 
-from .models import Organisation, Production, Site
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import selectors
+from .forms import OrganisationFilterForm, ProductionFilterForm, SiteFilterForm
+
+PER_PAGE = 25
+
+
+def _render_list(
+    request: HttpRequest, template: str, form: Any, queryset: Any, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "total": page.paginator.count, **(extra or {})}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def site_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/site_list.html", {"sites": Site.objects.all()})
+    form = SiteFilterForm(request.GET or None)
+    kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    status = 400 if form.errors else 200
+    return render(
+        request, "registry/site_list.html", {"form": form, "tree": selectors.site_tree(kind=kind)}, status=status
+    )
 
 
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "registry/site_detail.html", {"site": get_object_or_404(Site, slug=slug)})
+    site = selectors.site_get(slug)
+    if site is None:
+        raise Http404
+    context = selectors.site_detail(site=site)
+    if context["has_pin"]:
+        context["pin"] = [
+            {
+                "name": site.name,
+                "url": site.get_absolute_url(),
+                "lat": float(site.latitude),  # type: ignore[arg-type]
+                "lng": float(site.longitude),  # type: ignore[arg-type]
+                "kind": site.get_kind_display(),
+            }
+        ]
+    context["tile_url"] = settings.MAP_TILE_URL
+    context["tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
+    return render(request, "registry/site_detail.html", context)
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/organisation_list.html", {"organisations": Organisation.objects.all()})
+    form = OrganisationFilterForm(request.GET or None)
+    queryset: Any = selectors.organisation_list().none()
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        try:
+            queryset = selectors.organisation_list(
+                q=data.get("q", ""),
+                kind=data.get("kind", ""),
+                site=data.get("site", ""),
+                industry=data.get("industry", ""),
+            )
+        except selectors.UnknownFilterValue as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return _render_list(request, "registry/organisation_list.html", form, queryset)
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    org = get_object_or_404(Organisation, slug=slug)
-    return render(request, "registry/organisation_detail.html", {"organisation": org})
+    organisation = selectors.organisation_get(slug)
+    if organisation is None:
+        raise Http404
+    context = selectors.organisation_detail(organisation=organisation)
+    context["employees_display"] = selectors.format_number(organisation.employees)
+    return render(request, "registry/organisation_detail.html", context)
 
 
 def production_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/production_list.html", {"productions": Production.objects.all()})
+    form = ProductionFilterForm(request.GET or None)
+    queryset: Any = selectors.production_list().none()
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        try:
+            queryset = selectors.production_list(
+                year=data.get("year"),
+                site=data.get("site", ""),
+                industry=data.get("industry", ""),
+                import_substitution=True if data.get("import_substitution") else None,
+                no_domestic_analogue=True if data.get("no_domestic_analogue") else None,
+            )
+        except selectors.UnknownFilterValue as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return _render_list(request, "registry/production_list.html", form, queryset)
 
 
 def site_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/map.html", {"sites": Site.objects.all()})
+    rows = selectors.map_sites()
+    markers = [
+        {"name": r["name"], "url": r["url"], "lat": r["lat"], "lng": r["lng"], "kind": r["kind"]}
+        for r in rows
+        if r["lat"] is not None
+    ]
+    return render(
+        request,
+        "registry/map.html",
+        {
+            "rows": rows,
+            "markers": markers,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )

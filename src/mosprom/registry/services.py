@@ -1,0 +1,543 @@
+"""Writes to the registry. The only place its business rules live: views, admin, API and the demo loader call these."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import (
+    AnnualReport,
+    ExpertVerdict,
+    Industry,
+    Organisation,
+    Production,
+    Residency,
+    Site,
+    Status,
+    StatusApplication,
+    StatusKind,
+)
+from .validators import validate_inn, validate_ogrn
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+        "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    }
+)  # fmt: skip
+
+SITE_FIELDS = {
+    "name",
+    "slug",
+    "kind",
+    "parent",
+    "district",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "website",
+    "is_demo",
+}
+ORGANISATION_FIELDS = {
+    "kind",
+    "full_name",
+    "short_name",
+    "slug",
+    "name_variants",
+    "inn",
+    "ogrn",
+    "parent",
+    "website",
+    "industry",
+    "description",
+    "employees",
+    "is_demo",
+}
+PRODUCTION_FIELDS = {
+    "organisation",
+    "site",
+    "product",
+    "industry",
+    "opened_on",
+    "import_substitution",
+    "no_domestic_analogue",
+    "jobs",
+    "investment",
+    "description",
+    "source",
+    "is_demo",
+}
+RESIDENCY_FIELDS = {"organisation", "site", "since", "until", "is_anchor"}
+
+
+def slug_from(text: str, *, max_length: int = 100) -> str:
+    """A Latin slug for any (Russian) name."""
+    latin = re.sub(r"[«»\"'„“”]", "", text.lower()).translate(_TRANSLIT)
+    return (slugify(latin) or "item")[:max_length].strip("-") or "item"
+
+
+def _unique_slug(model: Any, base: str, *, exclude_pk: int | None = None) -> str:
+    candidate, n = base, 2
+    while model.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def _apply(instance: Any, data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def _clean(instance: Any, errors: dict[str, list[ValidationError]] | None = None) -> None:
+    """Model validation (field validators, choices, check constraints) merged with our own errors."""
+    collected: dict[str, list[ValidationError]] = {k: list(v) for k, v in (errors or {}).items()}
+    try:
+        instance.full_clean(exclude=["search_text"], validate_unique=False)
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            known = {e.code for e in collected.get(field, [])}
+            collected.setdefault(field, []).extend(e for e in field_errors if e.code not in known)
+    if collected:
+        raise ValidationError(collected)
+
+
+def _check_slug(model: Any, instance: Any, errors: dict[str, list[ValidationError]]) -> None:
+    if instance.slug and model.objects.filter(slug=instance.slug).exclude(pk=instance.pk).exists():
+        errors.setdefault("slug", []).append(
+            ValidationError(_("This address (slug) is already taken."), code="duplicate_slug")
+        )
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+
+def _check_site_parent(site: Site, errors: dict[str, list[ValidationError]]) -> None:
+    parent = site.parent
+    seen: set[int] = set()
+    while parent is not None:
+        if site.pk is not None and parent.pk == site.pk:
+            errors.setdefault("parent", []).append(
+                ValidationError(
+                    _("A site cannot be inside itself or inside one of its own sites."), code="parent_cycle"
+                )
+            )
+            return
+        if parent.pk in seen:  # a cycle already stored; stop walking
+            return
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def _validate_site(site: Site) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if (site.latitude is None) != (site.longitude is None):
+        errors.setdefault("longitude" if site.longitude is None else "latitude", []).append(
+            ValidationError(_("Give both latitude and longitude, or neither."), code="coordinates_incomplete")
+        )
+    for field, limit in (("latitude", 90), ("longitude", 180)):
+        value = getattr(site, field)
+        if value is not None:
+            try:
+                number = Decimal(str(value))
+            except ArithmeticError:
+                errors.setdefault(field, []).append(ValidationError(_("Enter a number."), code="invalid"))
+                continue
+            if not -limit <= number <= limit:
+                errors.setdefault(field, []).append(
+                    ValidationError(
+                        _("Must be between −%(limit)s and %(limit)s degrees.") % {"limit": limit},
+                        code="coordinates_out_of_range",
+                    )
+                )
+    _check_site_parent(site, errors)
+    _check_slug(Site, site, errors)
+    _clean(site, errors)
+
+
+@transaction.atomic
+def site_create(*, name: str, kind: str, slug: str = "", **fields: Any) -> Site:
+    site = Site(name=name, kind=kind)
+    _apply(site, fields, SITE_FIELDS)
+    site.slug = slug or _unique_slug(Site, slug_from(name))
+    _validate_site(site)
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, **fields: Any) -> Site:
+    _apply(site, fields, SITE_FIELDS)
+    _validate_site(site)
+    site.save()
+    return site
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def _validate_organisation(org: Organisation) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    org.inn = (org.inn or "").strip() or None
+    org.ogrn = (org.ogrn or "").strip() or None
+    if org.inn:
+        try:
+            validate_inn(org.inn)
+        except ValidationError as exc:
+            errors.setdefault("inn", []).extend(exc.error_list)
+        else:
+            other = Organisation.objects.filter(inn=org.inn).exclude(pk=org.pk).first()
+            if other is not None:
+                errors.setdefault("inn", []).append(
+                    ValidationError(
+                        _("INN %(inn)s already belongs to «%(name)s».") % {"inn": org.inn, "name": other.short_name},
+                        code="duplicate_inn",
+                    )
+                )
+    if org.ogrn:
+        try:
+            validate_ogrn(org.ogrn)
+        except ValidationError as exc:
+            errors.setdefault("ogrn", []).extend(exc.error_list)
+        else:
+            if Organisation.objects.filter(ogrn=org.ogrn).exclude(pk=org.pk).exists():
+                errors.setdefault("ogrn", []).append(
+                    ValidationError(_("This OGRN already belongs to another organisation."), code="duplicate_ogrn")
+                )
+    parent, seen = org.parent, set()
+    while parent is not None and parent.pk not in seen:
+        if org.pk is not None and parent.pk == org.pk:
+            errors.setdefault("parent", []).append(
+                ValidationError(
+                    _("An organisation cannot be its own parent or a parent of its parent."), code="parent_cycle"
+                )
+            )
+            break
+        seen.add(parent.pk)
+        parent = parent.parent
+    if not isinstance(org.name_variants, list) or not all(isinstance(v, str) for v in org.name_variants):
+        errors.setdefault("name_variants", []).append(
+            ValidationError(_("Name variants must be a list of strings."), code="invalid")
+        )
+    _check_slug(Organisation, org, errors)
+    _clean(org, errors)
+
+
+@transaction.atomic
+def organisation_create(*, short_name: str, full_name: str = "", slug: str = "", **fields: Any) -> Organisation:
+    org = Organisation(short_name=short_name, full_name=full_name or short_name)
+    _apply(org, fields, ORGANISATION_FIELDS)
+    org.slug = slug or _unique_slug(Organisation, slug_from(short_name))
+    _validate_organisation(org)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields: Any) -> Organisation:
+    _apply(organisation, fields, ORGANISATION_FIELDS)
+    _validate_organisation(organisation)
+    organisation.save()
+    return organisation
+
+
+# --- industries, productions, residencies --------------------------------------------------------
+
+
+def industry_get_or_create(*, name: str, name_en: str = "") -> Industry:
+    industry, _created = Industry.objects.get_or_create(
+        slug=slug_from(name), defaults={"name": name, "name_en": name_en}
+    )
+    return industry
+
+
+def _validate_production(production: Production) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if production.opened_on and production.opened_on.year < 1900:
+        errors.setdefault("opened_on", []).append(ValidationError(_("Enter a real date."), code="invalid"))
+    _clean(production, errors)
+
+
+@transaction.atomic
+def production_create(*, organisation: Organisation, product: str, **fields: Any) -> Production:
+    production = Production(organisation=organisation, product=product)
+    _apply(production, fields, PRODUCTION_FIELDS)
+    _validate_production(production)
+    production.save()
+    return production
+
+
+@transaction.atomic
+def production_update(*, production: Production, **fields: Any) -> Production:
+    _apply(production, fields, PRODUCTION_FIELDS)
+    _validate_production(production)
+    production.save()
+    return production
+
+
+def _validate_residency(residency: Residency) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if residency.since and residency.until and residency.until < residency.since:
+        errors.setdefault("until", []).append(
+            ValidationError(_("The end of residency cannot be before its start."), code="until_before_since")
+        )
+    _clean(residency, errors)
+
+
+@transaction.atomic
+def residency_create(*, organisation: Organisation, site: Site, **fields: Any) -> Residency:
+    residency = Residency(organisation=organisation, site=site)
+    _apply(residency, fields, RESIDENCY_FIELDS)
+    _validate_residency(residency)
+    residency.save()
+    return residency
+
+
+@transaction.atomic
+def residency_update(*, residency: Residency, **fields: Any) -> Residency:
+    _apply(residency, fields, RESIDENCY_FIELDS)
+    _validate_residency(residency)
+    residency.save()
+    return residency
+
+
+# --- status applications ------------------------------------------------------------------------
+
+
+def _state_error(application: StatusApplication, message: str) -> ValidationError:
+    return ValidationError(message % {"state": application.get_state_display()}, code="invalid_state")
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def status_application_submit(
+    *,
+    applicant: Organisation,
+    kind: StatusKind,
+    site: Site | None = None,
+    submitted_on: date | None = None,
+    obliged_jobs: int = 0,
+    obliged_productions: int = 0,
+    obliged_investment: Decimal | int = Decimal("0"),
+) -> StatusApplication:
+    application = StatusApplication(
+        applicant=applicant,
+        kind=kind,
+        site=site,
+        submitted_on=submitted_on or timezone.localdate(),
+        obliged_jobs=obliged_jobs,
+        obliged_productions=obliged_productions,
+        obliged_investment=Decimal(obliged_investment),
+    )
+    _clean(application)
+    application.save()
+    return application
+
+
+def _locked(application: StatusApplication) -> StatusApplication:
+    return StatusApplication.objects.select_for_update().select_related("kind").get(pk=application.pk)
+
+
+@transaction.atomic
+def status_application_start_review(*, application: StatusApplication) -> StatusApplication:
+    app = _locked(application)
+    if app.state != StatusApplication.State.SUBMITTED:
+        raise _state_error(app, _("Only a submitted application can go to expert review; this one is «%(state)s»."))
+    app.state = StatusApplication.State.UNDER_REVIEW
+    app.save(update_fields=["state", "updated_at"])
+    return app
+
+
+@transaction.atomic
+def status_application_add_verdict(
+    *,
+    application: StatusApplication,
+    expert_name: str,
+    verdict: str,
+    comment: str = "",
+    expert: Any = None,
+) -> ExpertVerdict:
+    app = _locked(application)
+    if app.state != StatusApplication.State.UNDER_REVIEW:
+        raise _state_error(app, _("Verdicts are added only during expert review; this application is «%(state)s»."))
+    if not expert_name.strip():
+        raise ValidationError({"expert_name": [ValidationError(_("Name the expert."), code="required")]})
+    if verdict not in ExpertVerdict.Verdict.values:
+        raise ValidationError({"verdict": [ValidationError(_("Choose «supports» or «opposes»."), code="invalid")]})
+    return ExpertVerdict.objects.create(
+        application=app, expert=expert, expert_name=expert_name.strip(), verdict=verdict, comment=comment.strip()
+    )
+
+
+@transaction.atomic
+def status_application_approve(
+    *, application: StatusApplication, granted_on: date | None = None, number: str = ""
+) -> Status:
+    app = _locked(application)
+    if app.state != StatusApplication.State.UNDER_REVIEW:
+        raise _state_error(app, _("Only an application under expert review can be approved; this one is «%(state)s»."))
+    if not app.verdicts.exists():
+        raise ValidationError(_("At least one expert verdict is needed before approval."), code="no_verdict")
+    granted = granted_on or timezone.localdate()
+    term = app.kind.term_years
+    status = Status.objects.create(
+        kind=app.kind,
+        holder=app.applicant,
+        site=app.site,
+        number=number,
+        granted_on=granted,
+        valid_until=add_years(granted, term) if term else None,
+        obliged_jobs=app.obliged_jobs,
+        obliged_productions=app.obliged_productions,
+        obliged_investment=app.obliged_investment,
+        is_demo=app.applicant.is_demo,
+    )
+    app.state = StatusApplication.State.APPROVED
+    app.decided_on = granted
+    app.status = status
+    app.save(update_fields=["state", "decided_on", "status", "updated_at"])
+    return status
+
+
+@transaction.atomic
+def status_application_reject(
+    *, application: StatusApplication, reason: str, decided_on: date | None = None
+) -> StatusApplication:
+    app = _locked(application)
+    if app.state not in (StatusApplication.State.SUBMITTED, StatusApplication.State.UNDER_REVIEW):
+        raise _state_error(app, _("This application is already «%(state)s» and cannot be rejected."))
+    if not reason.strip():
+        raise ValidationError({"rejection_reason": [ValidationError(_("Give the reason."), code="required")]})
+    app.state = StatusApplication.State.REJECTED
+    app.rejection_reason = reason.strip()
+    app.decided_on = decided_on or timezone.localdate()
+    app.save(update_fields=["state", "rejection_reason", "decided_on", "updated_at"])
+    return app
+
+
+# --- annual confirmation -------------------------------------------------------------------------
+
+
+def report_deadline(year: int) -> date:
+    """The last day to confirm a status for `year` (1 April of the following year by default)."""
+    month, day = getattr(settings, "REGISTRY_REPORT_DEADLINE", (4, 1))
+    return date(year + 1, month, day)
+
+
+def report_meets_obligations(*, status: Status, jobs: int, productions_launched: int, investment: Decimal) -> bool:
+    return (
+        jobs >= status.obliged_jobs
+        and productions_launched >= status.obliged_productions
+        and Decimal(investment) >= status.obliged_investment
+    )
+
+
+@transaction.atomic
+def annual_report_submit(
+    *,
+    status: Status,
+    year: int,
+    jobs: int,
+    productions_launched: int,
+    investment: Decimal | int,
+    submitted_on: date | None = None,
+) -> AnnualReport:
+    if status.granted_on.year > year:
+        raise ValidationError(
+            {"year": [ValidationError(_("The status was granted after that year."), code="before_status")]}
+        )
+    if AnnualReport.objects.filter(status=status, year=year).exists():
+        raise ValidationError(
+            {"year": [ValidationError(_("A report for this year is already filed."), code="duplicate_report")]}
+        )
+    report = AnnualReport(
+        status=status,
+        year=year,
+        jobs=jobs,
+        productions_launched=productions_launched,
+        investment=Decimal(investment),
+        submitted_on=submitted_on or timezone.localdate(),
+    )
+    report.meets_obligations = report_meets_obligations(
+        status=status, jobs=jobs, productions_launched=productions_launched, investment=Decimal(investment)
+    )
+    _clean(report)
+    report.save()
+    return report
+
+
+def _flag(status: Status, reason: str) -> None:
+    status.state = Status.State.FLAGGED
+    status.flag_reason = reason
+    status.save(update_fields=["state", "flag_reason", "updated_at"])
+
+
+@transaction.atomic
+def status_confirmation_check(*, year: int | None = None, today: date | None = None) -> list[int]:
+    """Flag active statuses with obligations whose report for `year` is missing after the deadline or fails the obligations.
+
+    Idempotent: a flagged status is not flagged again. Returns the ids flagged in this run.
+    """
+    today = today or timezone.localdate()
+    year = year if year is not None else today.year - 1
+    deadline = report_deadline(year)
+    statuses = (
+        Status.objects.select_for_update()
+        .filter(state=Status.State.ACTIVE, granted_on__lte=date(year, 12, 31))
+        .filter(Q(obliged_jobs__gt=0) | Q(obliged_productions__gt=0) | Q(obliged_investment__gt=0))
+        .exclude(valid_until__lt=date(year, 1, 1))
+    )
+    reports = {r.status_id: r for r in AnnualReport.objects.filter(year=year, status__in=statuses)}
+    flagged: list[int] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for status in statuses:
+            report = reports.get(status.pk)
+            if report is None and today > deadline:
+                _flag(
+                    status,
+                    _("No annual confirmation for %(year)s was filed by %(deadline)s.")
+                    % {"year": year, "deadline": date_format(deadline, "j E Y")},
+                )
+                flagged.append(status.pk)
+            elif report is not None and not report.meets_obligations:
+                _flag(
+                    status,
+                    _(
+                        "The confirmation for %(year)s does not meet the obligations: jobs %(jobs)s of %(ojobs)s, "
+                        "new productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s million roubles."
+                    )
+                    % {
+                        "year": year,
+                        "jobs": report.jobs,
+                        "ojobs": status.obliged_jobs,
+                        "prods": report.productions_launched,
+                        "oprods": status.obliged_productions,
+                        "inv": report.investment,
+                        "oinv": status.obliged_investment,
+                    },
+                )
+                flagged.append(status.pk)
+    return flagged
