@@ -1,0 +1,178 @@
+"""Forms of the tours part: they only collect input; the rules live in services.py."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mosprom.registry.models import District, Industry, Organisation, Site
+
+from .models import Audience, Format, Season, Session, Tour, max_party_size
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside each field and in the summary."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    format = forms.ChoiceField(label=_("Format"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    age = forms.IntegerField(label=_("Age of the youngest visitor"), required=False, min_value=0, max_value=120)
+    free = forms.BooleanField(label=_("Only with free seats"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        cast(forms.ChoiceField, self.fields["format"]).choices = everything + [
+            (f.slug, f.display_name) for f in Format.objects.all()
+        ]
+        cast(forms.ChoiceField, self.fields["industry"]).choices = everything + [
+            (i.slug, i.name) for i in Industry.objects.filter(organisations__tours__state="published").distinct()
+        ]
+        cast(forms.ChoiceField, self.fields["district"]).choices = everything + list(District.choices)
+        cast(forms.ChoiceField, self.fields["site"]).choices = everything + [
+            (s.slug, s.name) for s in Site.objects.filter(tours__state="published").distinct()
+        ]
+
+
+class RegistrationForm(forms.Form):
+    session = forms.TypedChoiceField(label=_("Date and time"), coerce=int, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("We will send the confirmation link and the ticket here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("For urgent changes only, like +7 495 123-45-67."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    party_size = forms.IntegerField(
+        label=_("How many people, including you"),
+        required=False,
+        initial=1,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+    )
+    group_name = forms.CharField(
+        label=_("School or organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for organised groups."),
+    )
+    group_leader = forms.CharField(label=_("Group leader"), max_length=200, required=False)
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data to register for the tour"), required=False
+    )
+
+    def __init__(self, *args: Any, sessions: list[Session], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils import formats
+        from django.utils import timezone as tz
+
+        cast(forms.ChoiceField, self.fields["session"]).choices = [
+            (s.pk, formats.date_format(tz.localtime(s.starts_at), "j E Y, l, H:i")) for s in sessions
+        ]
+        self.fields["party_size"].widget.attrs["max"] = max_party_size()
+        self.fields["party_size"].help_text = _("At most %(max)s.") % {"max": max_party_size()}
+
+
+class TourForm(forms.ModelForm):
+    class Meta:
+        model = Tour
+        fields = [
+            "host",
+            "title",
+            "format",
+            "season",
+            "site",
+            "audiences",
+            "description",
+            "address",
+            "meeting_point",
+            "online_url",
+            "duration_minutes",
+            "min_age",
+            "accessibility",
+            "what_to_bring",
+            "state",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "what_to_bring": forms.Textarea(attrs={"rows": 2}),
+            "audiences": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, organisation_ids: set[int] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hosts = Organisation.objects.all()
+        if organisation_ids is not None:
+            hosts = hosts.filter(pk__in=organisation_ids)
+        self.fields["host"].queryset = hosts  # type: ignore[attr-defined]
+        self.fields["format"].queryset = Format.objects.all()  # type: ignore[attr-defined]
+        self.fields["season"].queryset = Season.objects.all()  # type: ignore[attr-defined]
+        self.fields["audiences"].queryset = Audience.objects.all()  # type: ignore[attr-defined]
+        if hosts.count() == 1 and not self.instance.pk:
+            self.fields["host"].initial = hosts.first()
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the visitors)"), max_length=300, required=False, widget=forms.TextInput()
+    )
+
+
+class CheckinForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ticket code"),
+        max_length=30,
+        help_text=_("10 letters and digits, as printed under the QR code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How would you rate the tour?"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5 is the best."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )

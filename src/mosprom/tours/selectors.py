@@ -1,0 +1,341 @@
+"""Reads of the tours part. Seats left are computed here from the rows, never stored."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.utils import timezone
+
+from mosprom.core.text import fold
+
+from .models import Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+BOOKED_REG_STATES = [Registration.State.CONFIRMED, Registration.State.CHECKED_IN]
+
+
+def _booked_registrations_q(now: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": BOOKED_REG_STATES}) | Q(
+        **{f"{prefix}state": Registration.State.HELD, f"{prefix}hold_expires_at__gt": now}
+    )
+
+
+def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
+    """Held (unexpired) + confirmed + checked-in party sizes + unexpired waitlist offers."""
+    now = now or timezone.now()
+    session_id = session if isinstance(session, int) else session.pk
+    regs = Registration.objects.filter(_booked_registrations_q(now), session_id=session_id).aggregate(
+        s=Sum("party_size")
+    )["s"]
+    offers = WaitlistEntry.objects.filter(
+        session_id=session_id, state=WaitlistEntry.State.OFFERED, offer_expires_at__gt=now
+    ).aggregate(s=Sum("party_size"))["s"]
+    return int(regs or 0) + int(offers or 0)
+
+
+def seats_left(session: Session, *, now: datetime | None = None) -> int:
+    return max(session.capacity - seats_booked(session, now=now), 0)
+
+
+def with_seats(qs: QuerySet[Session], *, now: datetime | None = None) -> QuerySet[Session]:
+    """Annotate `booked` and `seats_left` with correlated subqueries (one query for any number of rows)."""
+    now = now or timezone.now()
+    regs = (
+        Registration.objects.filter(_booked_registrations_q(now), session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(s=Sum("party_size"))
+        .values("s")
+    )
+    offers = (
+        WaitlistEntry.objects.filter(
+            session=OuterRef("pk"), state=WaitlistEntry.State.OFFERED, offer_expires_at__gt=now
+        )
+        .order_by()
+        .values("session")
+        .annotate(s=Sum("party_size"))
+        .values("s")
+    )
+    booked = Coalesce(Subquery(regs, output_field=IntegerField()), Value(0)) + Coalesce(
+        Subquery(offers, output_field=IntegerField()), Value(0)
+    )
+    return qs.annotate(booked=booked).annotate(
+        seats_left=Greatest(F("capacity") - F("booked"), Value(0), output_field=IntegerField())
+    )
+
+
+def closes_after(now: datetime) -> datetime:
+    """Sessions starting at or after this moment are still open for registration (lead-time rule)."""
+    from django.conf import settings
+
+    days = int(getattr(settings, "TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", 3))
+    today = timezone.localtime(now, MOSCOW).date()
+    return datetime.combine(today + timedelta(days=days + 1), time.min, tzinfo=MOSCOW)
+
+
+def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
+    now = now or timezone.now()
+    return with_seats(
+        Session.objects.filter(state=Session.State.SCHEDULED, starts_at__gt=now, tour__state=Tour.State.PUBLISHED),
+        now=now,
+    ).order_by("starts_at", "id")
+
+
+def current_season(*, today: date | None = None) -> Season | None:
+    today = today or timezone.localtime(timezone.now(), MOSCOW).date()
+    season = Season.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on").first()
+    if season is None:
+        season = Season.objects.filter(starts_on__gt=today).order_by("starts_on").first()
+    return season
+
+
+ALLOWED_FILTERS = {"q", "format", "industry", "site", "district", "date_from", "date_to", "free", "age", "page"}
+
+
+def tour_list_public(
+    *,
+    q: str = "",
+    format_slug: str = "",
+    industry: str = "",
+    site: str = "",
+    district: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    free_only: bool = False,
+    age: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Tour]:
+    """Published tours with filters; `age` keeps tours whose minimum age is at most that age."""
+    now = now or timezone.now()
+    qs = Tour.objects.filter(state=Tour.State.PUBLISHED).select_related("host", "site", "format", "host__industry")
+    for word in fold(q).split():
+        qs = qs.filter(search_text__contains=word)
+    if format_slug:
+        qs = qs.filter(format__slug=format_slug)
+    if industry:
+        qs = qs.filter(host__industry__slug=industry)
+    if site:
+        qs = qs.filter(site__slug=site)
+    if district:
+        qs = qs.filter(site__district=district)
+    if age is not None:
+        qs = qs.filter(min_age__lte=age)
+    sessions = Session.objects.filter(state=Session.State.SCHEDULED, starts_at__gt=now)
+    if date_from:
+        sessions = sessions.filter(starts_at__gte=datetime.combine(date_from, time.min, tzinfo=MOSCOW))
+    if date_to:
+        sessions = sessions.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=MOSCOW))
+    if free_only:
+        sessions = with_seats(sessions.filter(starts_at__gte=closes_after(now)), now=now).filter(
+            **{"seats_left__gt": 0}
+        )
+    if date_from or date_to or free_only:
+        qs = qs.filter(Exists(sessions.filter(tour=OuterRef("pk"))))
+    return qs.order_by("title", "id")
+
+
+def attach_next_sessions(tours: list[Tour], *, now: datetime | None = None) -> list[Tour]:
+    """Set `tour.next_session` (with seats_left and `open` flag) on each tour with one extra query."""
+    now = now or timezone.now()
+    ids = [t.pk for t in tours]
+    by_tour: dict[int, Session] = {}
+    opens_from = closes_after(now)
+    for session in upcoming_sessions(now=now).filter(tour_id__in=ids):
+        session.is_open = session.starts_at >= opens_from  # type: ignore[attr-defined]
+        current = by_tour.get(session.tour_id)
+        # Prefer the first session still open for registration; fall back to the very next one.
+        if current is None or (not current.is_open and session.is_open):  # type: ignore[attr-defined]
+            by_tour[session.tour_id] = session
+    for tour in tours:
+        tour.next_session = by_tour.get(tour.pk)  # type: ignore[attr-defined]
+    return tours
+
+
+def tour_detail_public(*, slug: str) -> Tour | None:
+    return (
+        Tour.objects.filter(slug=slug, state=Tour.State.PUBLISHED)
+        .select_related("host", "site", "format", "season")
+        .prefetch_related("audiences")
+        .first()
+    )
+
+
+def tour_sessions_public(tour: Tour, *, now: datetime | None = None) -> list[Session]:
+    now = now or timezone.now()
+    opens_from = closes_after(now)
+    sessions = list(upcoming_sessions(now=now).filter(tour=tour)[:30])
+    for session in sessions:
+        session.is_open = session.starts_at >= opens_from  # type: ignore[attr-defined]
+    return sessions
+
+
+def home_highlights(*, limit: int = 3) -> dict[str, Any]:
+    """The next tours with open seats for the home page (each annotated with `next_session`)."""
+    now = timezone.now()
+    tours = list(tour_list_public(free_only=True, now=now)[:50])
+    attach_next_sessions(tours, now=now)
+    tours = [t for t in tours if getattr(t, "next_session", None) is not None]
+    tours.sort(key=lambda t: t.next_session.starts_at)  # type: ignore[attr-defined]
+    return {"upcoming_tours": tours[:limit]}
+
+
+def formats_all() -> QuerySet[Format]:
+    return Format.objects.all()
+
+
+def visitor_registrations(*, email: str) -> QuerySet[Registration]:
+    if not email:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(email_normalised=email.lower(), purged_at__isnull=True)
+        .select_related("session__tour")
+        .order_by("-created_at")
+    )
+
+
+# --- host cabinet ---------------------------------------------------------------------------------
+
+
+def host_tours(*, organisation_ids: set[int] | None) -> QuerySet[Tour]:
+    """Tours of the host's organisations (None = all, for operators) with per-tour figures."""
+    qs = Tour.objects.select_related("host", "format", "site")
+    if organisation_ids is not None:
+        qs = qs.filter(host_id__in=organisation_ids)
+    return qs.annotate(
+        registrations_count=Count(
+            "sessions__registrations",
+            filter=Q(sessions__registrations__state__in=BOOKED_REG_STATES),
+            distinct=True,
+        ),
+    ).order_by("state", "title")
+
+
+def tour_figures(tours: list[Tour], *, now: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """Registrations, attendance rate (checked in / confirmed of past sessions) and average rating per tour."""
+    now = now or timezone.now()
+    ids = [t.pk for t in tours]
+    figures: dict[int, dict[str, Any]] = {
+        pk: {"registrations": 0, "past_booked": 0, "checked_in": 0, "rating": None, "no_shows": 0} for pk in ids
+    }
+    rows = (
+        Registration.objects.filter(session__tour_id__in=ids, state__in=BOOKED_REG_STATES)
+        .values("session__tour_id")
+        .annotate(
+            total=Count("id"),
+            past=Count("id", filter=Q(session__starts_at__lt=now)),
+            checked=Count("id", filter=Q(state=Registration.State.CHECKED_IN, session__starts_at__lt=now)),
+        )
+    )
+    for row in rows:
+        f = figures[row["session__tour_id"]]
+        f["registrations"] = row["total"]
+        f["past_booked"] = row["past"]
+        f["checked_in"] = row["checked"]
+        f["no_shows"] = row["past"] - row["checked"]
+    for rating_row in (
+        Feedback.objects.filter(registration__session__tour_id__in=ids)
+        .values("registration__session__tour_id")
+        .annotate(avg=Avg("rating"))
+    ):
+        figures[rating_row["registration__session__tour_id"]]["rating"] = rating_row["avg"]
+    for f in figures.values():
+        f["attendance_rate"] = (f["checked_in"] / f["past_booked"]) if f["past_booked"] else None
+    return figures
+
+
+def host_sessions(*, tour: Tour, now: datetime | None = None) -> QuerySet[Session]:
+    return with_seats(Session.objects.filter(tour=tour), now=now).order_by("-starts_at")
+
+
+def session_registrants(*, session: Session) -> QuerySet[Registration]:
+    return Registration.objects.filter(session=session).order_by("state", "created_at", "id")
+
+
+def session_waitlist(*, session: Session) -> QuerySet[WaitlistEntry]:
+    return WaitlistEntry.objects.filter(session=session).order_by("position", "id")
+
+
+# --- programme KPIs for analytics -----------------------------------------------------------------
+
+
+def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
+    """Figures of the programme for the analytics dashboard.
+
+    host_companies: organisations with at least one published tour;
+    new_hosts_per_year: hosts by the year of their first published tour;
+    registrations_per_year: booked (confirmed or checked-in) registrations by session year;
+    visitors_per_year: party sizes of checked-in registrations by session year;
+    attendance_rate_per_year: checked-in / booked registrations of past sessions by session year;
+    popular_formats: booked registrations per format, most popular first;
+    average_rating: mean feedback rating (None without feedback).
+    """
+    now = now or timezone.now()
+    published = Tour.objects.filter(state=Tour.State.PUBLISHED)
+    host_companies = published.values("host_id").distinct().count()
+    first_years: dict[int, int] = {}
+    for host_id, published_at, created_at in published.values_list("host_id", "published_at", "created_at"):
+        year = timezone.localtime(published_at or created_at, MOSCOW).year
+        first_years[host_id] = min(year, first_years.get(host_id, year))
+    new_hosts: dict[int, int] = defaultdict(int)
+    for year in first_years.values():
+        new_hosts[year] += 1
+
+    booked = Registration.objects.filter(state__in=BOOKED_REG_STATES)
+    registrations: dict[int, int] = {}
+    visitors: dict[int, int] = {}
+    attendance: dict[int, float] = {}
+    rows = (
+        booked.annotate(year=ExtractYear("session__starts_at", tzinfo=MOSCOW))
+        .values("year")
+        .annotate(
+            n=Count("id"),
+            visitors=Coalesce(Sum("party_size", filter=Q(state=Registration.State.CHECKED_IN)), Value(0)),
+            past=Count("id", filter=Q(session__starts_at__lt=now)),
+            checked=Count("id", filter=Q(session__starts_at__lt=now, state=Registration.State.CHECKED_IN)),
+        )
+        .order_by("year")
+    )
+    for row in rows:
+        year = int(row["year"])
+        registrations[year] = row["n"]
+        visitors[year] = int(row["visitors"])
+        if row["past"]:
+            attendance[year] = row["checked"] / row["past"]
+    formats = [
+        {"format": row["session__tour__format__name"], "registrations": row["n"]}
+        for row in booked.values("session__tour__format__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "session__tour__format__name")
+    ]
+    avg = Feedback.objects.aggregate(a=Avg("rating"))["a"]
+    return {
+        "host_companies": host_companies,
+        "new_hosts_per_year": dict(sorted(new_hosts.items())),
+        "registrations_per_year": registrations,
+        "visitors_per_year": visitors,
+        "attendance_rate_per_year": attendance,
+        "popular_formats": formats,
+        "average_rating": float(avg) if avg is not None else None,
+    }
+
+
+def prefetch_registrations() -> Prefetch:
+    return Prefetch("registrations", queryset=Registration.objects.order_by("created_at"))

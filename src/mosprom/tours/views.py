@@ -1,0 +1,516 @@
+"""Views of the tours part: they translate between people and services/selectors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from mosprom.core.permissions import host_required
+from mosprom.core.roles import host_organisation_ids, is_operator
+
+from . import selectors, services
+from .forms import (
+    CancelSessionForm,
+    CapacityForm,
+    CatalogueFilterForm,
+    CheckinForm,
+    FeedbackForm,
+    RegistrationForm,
+    SessionForm,
+    TourForm,
+    apply_service_error,
+)
+from .models import Registration, Session, Tour
+
+# --- public -----------------------------------------------------------------------------------------
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = {
+            "q": d["q"] or "",
+            "format_slug": d["format"] or "",
+            "industry": d["industry"] or "",
+            "district": d["district"] or "",
+            "site": d["site"] or "",
+            "date_from": d["date_from"],
+            "date_to": d["date_to"],
+            "free_only": bool(d["free"]),
+            "age": d["age"],
+        }
+    page = Paginator(selectors.tour_list_public(**filters), 12).get_page(request.GET.get("page"))
+    selectors.attach_next_sessions(list(page.object_list))
+    return render(
+        request,
+        "tours/catalogue.html",
+        {"form": form, "page": page, "season": selectors.current_season(), "filtered": bool(filters)},
+    )
+
+
+def _registration_context(request: HttpRequest, tour: Tour, form: RegistrationForm | None = None) -> dict[str, Any]:
+    sessions = selectors.tour_sessions_public(tour)
+    open_sessions = [s for s in sessions if getattr(s, "is_open", False)]
+    if form is None:
+        initial: dict[str, Any] = {"party_size": 1}
+        wanted = request.GET.get("session")
+        if wanted and wanted.isdigit() and any(s.pk == int(wanted) for s in open_sessions):
+            initial["session"] = int(wanted)
+        elif len(open_sessions) == 1:
+            initial["session"] = open_sessions[0].pk
+        form = RegistrationForm(sessions=open_sessions, initial=initial)
+    return {
+        "tour": tour,
+        "sessions": sessions,
+        "open_sessions": open_sessions,
+        "form": form,
+        "closes_days": services._setting("TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", 3),
+        "consent_version": services.consent_version(),
+    }
+
+
+def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tour = selectors.tour_detail_public(slug=slug)
+    if tour is None:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "tours/tour_detail.html", _registration_context(request, tour))
+    sessions = selectors.tour_sessions_public(tour)
+    # Accept any upcoming session here: the service gives the precise refusal (closed, cancelled…).
+    form = RegistrationForm(request.POST, sessions=sessions)
+    offer_waitlist = False
+    if form.is_valid():
+        d = form.cleaned_data
+        args = {
+            "session_id": d["session"],
+            "name": d["name"],
+            "email": d["email"],
+            "phone": d["phone"],
+            "party_size": d["party_size"],
+            "consent": d["consent"],
+            "group_name": d["group_name"],
+            "group_leader": d["group_leader"],
+            "language": get_language() or "ru",
+        }
+        try:
+            if request.POST.get("join_waitlist"):
+                entry = services.waitlist_join(**args)
+                return redirect("tours:waitlisted", signed=services.sign("offer", entry.token))
+            outcome = services.registration_create(**args)
+        except services.NotEnoughSeats as exc:
+            offer_waitlist = True
+            form.add_error("party_size", exc)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            url = reverse("tours:registered", kwargs={"signed": services.sign("ticket", outcome.registration.token)})
+            return redirect(url + ("" if outcome.created else "?again=1"))
+    elif "session" in form.errors:
+        form.errors["session"] = form.error_class([_("Choose a date and time.")])
+    context = _registration_context(request, tour, form)
+    context["offer_waitlist"] = offer_waitlist
+    return render(request, "tours/tour_detail.html", context, status=200)
+
+
+def registered(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "ticket", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    return render(
+        request,
+        "tours/registered.html",
+        {"r": registration, "again": bool(request.GET.get("again")), "hold_minutes": services.hold_minutes()},
+    )
+
+
+def waitlisted(request: HttpRequest, signed: str) -> HttpResponse:
+    try:
+        entry = services.entry_for_offer(signed=signed)
+    except ValidationError as exc:
+        return _link_error(request, exc)
+    return render(request, "tours/waitlisted.html", {"entry": entry})
+
+
+def _link_error(request: HttpRequest, exc: ValidationError, *, status: int = 400) -> HttpResponse:
+    return render(request, "tours/link_error.html", {"message": " ".join(exc.messages)}, status=status)
+
+
+def _registration_or_error(request: HttpRequest, purpose: str, signed: str) -> Registration | HttpResponse:
+    try:
+        return services.registration_for_link(purpose=purpose, signed=signed)
+    except ValidationError as exc:
+        return _link_error(request, exc, status=404 if exc.code == "bad_link" else 410)
+
+
+def confirm(request: HttpRequest, signed: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that prefetch links must not confirm anything.
+    registration = _registration_or_error(request, "confirm", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    if request.method == "POST" or registration.state != Registration.State.HELD:
+        try:
+            registration = services.registration_confirm(signed=signed)
+        except ValidationError as exc:
+            return _link_error(request, exc, status=410)
+        if request.method == "POST":
+            messages.success(request, _("Your registration is confirmed. The ticket has been sent to your e-mail."))
+        else:
+            messages.info(request, _("This registration was already confirmed."))
+        return redirect("tours:ticket", signed=services.sign("ticket", registration.token))
+    return render(request, "tours/confirm.html", {"r": registration})
+
+
+def ticket(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "ticket", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    links = services.registration_links(registration)
+    show_qr = registration.state in (Registration.State.CONFIRMED, Registration.State.CHECKED_IN)
+    return render(
+        request,
+        "tours/ticket.html",
+        {
+            "r": registration,
+            "session": registration.session,
+            "tour": registration.session.tour,
+            "qr_svg": services.ticket_svg(registration) if show_qr else "",
+            "links": links,
+            "cancellable": registration.state in (Registration.State.HELD, Registration.State.CONFIRMED)
+            and registration.session.starts_at > timezone.now(),
+        },
+    )
+
+
+def ticket_ics(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "ticket", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    response = HttpResponse(services.ticket_ics(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tour.ics"'
+    return response
+
+
+def cancel(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "cancel", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    if request.method == "POST":
+        try:
+            registration = services.registration_cancel(signed=signed)
+        except ValidationError as exc:
+            return _link_error(request, exc, status=409)
+        return render(request, "tours/cancelled.html", {"r": registration})
+    if registration.state == Registration.State.CANCELLED:
+        return _link_error(request, ValidationError(_("This registration has already been cancelled.")), status=410)
+    return render(request, "tours/cancel.html", {"r": registration})
+
+
+def offer(request: HttpRequest, signed: str) -> HttpResponse:
+    try:
+        entry = services.entry_for_offer(signed=signed)
+    except ValidationError as exc:
+        return _link_error(request, exc, status=404)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decline"):
+                services.offer_decline(signed=signed)
+                messages.info(request, _("You have left the waitlist."))
+                return redirect(entry.session.tour.get_absolute_url())
+            registration = services.offer_accept(signed=signed)
+        except ValidationError as exc:
+            return _link_error(request, exc, status=410)
+        messages.success(request, _("Your registration is confirmed. The ticket has been sent to your e-mail."))
+        return redirect("tours:ticket", signed=services.sign("ticket", registration.token))
+    return render(request, "tours/offer.html", {"entry": entry, "now": timezone.now()})
+
+
+def feedback(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "feedback", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(
+                signed=signed, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            if exc.code in ("feedback_exists", "not_visitor", "too_early"):
+                return _link_error(request, exc, status=409)
+            apply_service_error(form, exc)
+        else:
+            return render(request, "tours/feedback_thanks.html", {"r": registration})
+    return render(request, "tours/feedback.html", {"r": registration, "form": form})
+
+
+def my_data(request: HttpRequest, signed: str) -> HttpResponse:
+    registration = _registration_or_error(request, "data", signed)
+    if isinstance(registration, HttpResponse):
+        return registration
+    if request.method == "POST" and request.POST.get("erase"):
+        services.visitor_data_erase(registration=registration)
+        return render(request, "tours/data_erased.html", {})
+    data = services.visitor_data_export(registration=registration)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+    return render(
+        request,
+        "tours/my_data.html",
+        {"r": registration, "rows": selectors.visitor_registrations(email=registration.email_normalised)},
+    )
+
+
+# --- host cabinet -----------------------------------------------------------------------------------
+
+
+def _scope(request: HttpRequest) -> set[int] | None:
+    return None if is_operator(request.user) else host_organisation_ids(request.user)
+
+
+def _own_tour(request: HttpRequest, pk: int) -> Tour:
+    scope = _scope(request)
+    qs = Tour.objects.select_related("host", "format", "site", "season")
+    if scope is not None:
+        qs = qs.filter(host_id__in=scope)
+    return get_object_or_404(qs, pk=pk)
+
+
+def _own_session(request: HttpRequest, pk: int) -> Session:
+    scope = _scope(request)
+    qs = Session.objects.select_related("tour__host", "tour__format")
+    if scope is not None:
+        qs = qs.filter(tour__host_id__in=scope)
+    return get_object_or_404(qs, pk=pk)
+
+
+@host_required
+def cabinet(request: HttpRequest) -> HttpResponse:
+    tours = list(selectors.host_tours(organisation_ids=_scope(request)))
+    figures = selectors.tour_figures(tours)
+    for tour in tours:
+        tour.figures = figures.get(tour.pk, {})  # type: ignore[attr-defined]
+    scope = _scope(request)
+    upcoming = selectors.with_seats(
+        Session.objects.filter(starts_at__gte=timezone.now(), state=Session.State.SCHEDULED).select_related("tour")
+    )
+    if scope is not None:
+        upcoming = upcoming.filter(tour__host_id__in=scope)
+    return render(
+        request,
+        "tours/cabinet/home.html",
+        {"tours": tours, "upcoming": upcoming.order_by("starts_at")[:20], "checkin_form": CheckinForm()},
+    )
+
+
+@host_required
+def cabinet_tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    tour = _own_tour(request, pk) if pk else None
+    form = TourForm(request.POST or None, instance=tour, organisation_ids=_scope(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.tour_save(
+                user=request.user, tour=form.save(commit=False), audiences=form.cleaned_data["audiences"]
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The tour has been saved."))
+            return redirect("tours:cabinet_tour", pk=saved.pk)
+    return render(request, "tours/cabinet/tour_form.html", {"form": form, "tour": tour})
+
+
+@host_required
+def cabinet_tour(request: HttpRequest, pk: int) -> HttpResponse:
+    tour = _own_tour(request, pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_create(
+            user=request.user,
+            tour=tour,
+            starts_at=form.cleaned_data["starts_at"],
+            capacity=form.cleaned_data["capacity"],
+        )
+        messages.success(request, _("The session has been added."))
+        return redirect("tours:cabinet_session", pk=session.pk)
+    figures = selectors.tour_figures([tour]).get(tour.pk, {})
+    return render(
+        request,
+        "tours/cabinet/tour.html",
+        {"tour": tour, "sessions": selectors.host_sessions(tour=tour), "form": form, "figures": figures},
+    )
+
+
+@host_required
+def cabinet_tour_state(request: HttpRequest, pk: int) -> HttpResponse:
+    tour = _own_tour(request, pk)
+    if request.method == "POST":
+        state = request.POST.get("state")
+        if state in Tour.State.values:
+            tour.state = state
+            services.tour_save(user=request.user, tour=tour)
+            messages.success(request, _("The tour is now %(state)s.") % {"state": tour.get_state_display()})
+    return redirect("tours:cabinet_tour", pk=tour.pk)
+
+
+@host_required
+def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    capacity_form = CapacityForm(
+        request.POST if request.POST.get("action") == "capacity" else None, initial={"capacity": session.capacity}
+    )
+    cancel_form = CancelSessionForm(request.POST if request.POST.get("action") == "cancel" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "capacity" and capacity_form.is_valid():
+            try:
+                services.session_update(
+                    user=request.user, session_id=session.pk, capacity=capacity_form.cleaned_data["capacity"]
+                )
+            except ValidationError as exc:
+                apply_service_error(capacity_form, exc)
+            else:
+                messages.success(request, _("The capacity has been changed."))
+                return redirect("tours:cabinet_session", pk=session.pk)
+        elif request.POST.get("action") == "cancel" and cancel_form.is_valid():
+            services.session_cancel(user=request.user, session_id=session.pk, reason=cancel_form.cleaned_data["reason"])
+            messages.success(request, _("The session has been cancelled; every registrant has been notified."))
+            return redirect("tours:cabinet_session", pk=session.pk)
+    annotated = selectors.with_seats(Session.objects.filter(pk=session.pk)).get()
+    registrants = list(selectors.session_registrants(session=session))
+    past = session.starts_at < timezone.now()
+    return render(
+        request,
+        "tours/cabinet/session.html",
+        {
+            "session": annotated,
+            "tour": session.tour,
+            "registrants": registrants,
+            "waitlist": selectors.session_waitlist(session=session),
+            "capacity_form": capacity_form,
+            "cancel_form": cancel_form,
+            "past": past,
+            "no_shows": sum(1 for r in registrants if past and r.state == Registration.State.CONFIRMED),
+        },
+    )
+
+
+EXPORT_HEADERS = ["ticket", "state", "name", "email", "phone", "party_size", "group", "leader", "created"]
+
+
+def _export_rows(session: Session) -> list[list[Any]]:
+    return [
+        [
+            r.ticket_code,
+            r.get_state_display(),
+            r.name,
+            r.email,
+            r.phone,
+            r.party_size,
+            r.group_name,
+            r.group_leader,
+            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for r in selectors.session_registrants(session=session)
+    ]
+
+
+@host_required
+def cabinet_session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    session = _own_session(request, pk)
+    headers = [
+        _("Ticket"),
+        _("State"),
+        _("Name"),
+        _("E-mail"),
+        _("Phone"),
+        _("Party size"),
+        _("School or organisation"),
+        _("Group leader"),
+        _("Registered"),
+    ]
+    rows = _export_rows(session)
+    filename = f"session-{session.pk}-registrants"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Registrants"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@host_required
+def cabinet_checkin(request: HttpRequest) -> HttpResponse:
+    form = CheckinForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        try:
+            registration = services.registration_for_checkin(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return redirect("tours:checkin_code", code=registration.ticket_code)
+    return render(request, "tours/cabinet/checkin.html", {"form": form})
+
+
+@host_required
+def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        registration = services.registration_for_checkin(user=request.user, code=code)
+    except ValidationError as exc:
+        form = CheckinForm(initial={"code": code})
+        form.is_bound = False
+        return render(
+            request, "tours/cabinet/checkin.html", {"form": form, "refusal": " ".join(exc.messages)}, status=403
+        )
+    error = ""
+    if request.method == "POST":
+        try:
+            registration = services.registration_check_in(user=request.user, code=code)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s checked in (%(party)s).")
+                % {"name": registration.name, "party": formats.number_format(registration.party_size)},
+            )
+            return redirect("tours:checkin_code", code=registration.ticket_code)
+    return render(request, "tours/cabinet/checkin_ticket.html", {"r": registration, "error": error})
