@@ -1,3 +1,494 @@
-from ninja import Router
+"""Registry API: sites, organisations, productions and statuses; operator writes through the same services."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from mosprom.core.api_auth import OperatorTokenAuth
+from mosprom.core.api_errors import ApiError
+
+from . import selectors, services
+from .models import Industry, Organisation, Production, Site, Status
 
 router = Router(tags=["registry"])
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+MAX_ID = 2**31 - 1
+
+
+class RegistryPagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500, description="How many items to return (1–500).")
+        offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    code: str = Field(..., description="Stable machine-readable error code.", examples=["unknown_filter"])
+    message: str = Field(..., description="Human-readable message in the request's language.")
+    details: Any = Field(None, description="Per-field problems, when there are any.")
+
+
+ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class SiteOut(Schema):
+    id: int
+    slug: str = Field(..., examples=["rudnevo"])
+    name: str = Field(..., examples=["Руднево"])
+    kind: Site.Kind = Field(..., description="Kind of site.")
+    parent: str | None = Field(
+        None, description="Slug of the site this one belongs to.", examples=["technopolis-moscow"]
+    )
+    district: str = Field("", description="Administrative district code (empty when unknown).")
+    address: str = ""
+    latitude: float | None = Field(None, ge=-90, le=90, examples=[55.722])
+    longitude: float | None = Field(None, ge=-180, le=180, examples=[37.893])
+    description: str = ""
+    website: str = ""
+    is_demo: bool = Field(..., description="True for synthetic demo records.")
+    resident_count: int = Field(0, description="Current residents of this site (not of its sub-sites).")
+    production_count: int = Field(0, description="Productions at this site (not at its sub-sites).")
+
+    @staticmethod
+    def resolve_parent(obj: Site) -> str | None:
+        return obj.parent.slug if obj.parent_id and obj.parent else None
+
+    @staticmethod
+    def resolve_latitude(obj: Site) -> float | None:
+        return float(obj.latitude) if obj.latitude is not None else None
+
+    @staticmethod
+    def resolve_longitude(obj: Site) -> float | None:
+        return float(obj.longitude) if obj.longitude is not None else None
+
+    @staticmethod
+    def resolve_resident_count(obj: Site) -> int:
+        return int(getattr(obj, "resident_count", 0) or 0)
+
+    @staticmethod
+    def resolve_production_count(obj: Site) -> int:
+        return int(getattr(obj, "production_count", 0) or 0)
+
+
+class SiteDetailOut(SiteOut):
+    children: list[str] = Field(default_factory=list, description="Slugs of the sites inside this one.")
+
+    @staticmethod
+    def resolve_children(obj: Site) -> list[str]:
+        return list(obj.children.order_by("name").values_list("slug", flat=True))
+
+
+class OrganisationOut(Schema):
+    id: int
+    slug: str = Field(..., examples=["renera"])
+    short_name: str = Field(..., examples=["«Рэнера»"])
+    full_name: str
+    kind: Organisation.Kind
+    inn: str | None = Field(None, description="INN (10 or 12 digits).", examples=["7706413348"])
+    ogrn: str | None = Field(None, description="OGRN (13 or 15 digits).")
+    parent: str | None = Field(None, description="Slug of the parent organisation.", examples=["rosatom"])
+    industry: str | None = Field(None, description="Slug of the industry.", examples=["energy-storage"])
+    website: str = ""
+    employees: int | None = Field(None, ge=0, description="Employees in Moscow.")
+    description: str = ""
+    name_variants: list[str] = Field(default_factory=list)
+    is_demo: bool
+
+    @staticmethod
+    def resolve_parent(obj: Organisation) -> str | None:
+        return obj.parent.slug if obj.parent_id and obj.parent else None
+
+    @staticmethod
+    def resolve_industry(obj: Organisation) -> str | None:
+        return obj.industry.slug if obj.industry_id and obj.industry else None
+
+    @staticmethod
+    def resolve_name_variants(obj: Organisation) -> list[str]:
+        return [str(v) for v in (obj.name_variants or [])]
+
+
+class OrganisationIn(Schema):
+    short_name: str = Field(..., min_length=1, max_length=200, examples=["ООО «Пример»"])
+    full_name: str = Field("", max_length=400)
+    slug: str = Field("", max_length=120, pattern=r"^[-a-zA-Z0-9_]*$", description="Made from the name when empty.")
+    kind: Organisation.Kind = Organisation.Kind.COMPANY
+    inn: str | None = Field(None, max_length=12, description="Checked with its checksum.", examples=["7706413348"])
+    ogrn: str | None = Field(None, max_length=15)
+    parent: str | None = Field(None, max_length=120, pattern=SLUG, description="Slug of the parent organisation.")
+    industry: str | None = Field(None, max_length=120, pattern=SLUG, description="Slug of the industry.")
+    website: str = Field("", max_length=200)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    description: str = Field("", max_length=10_000)
+    name_variants: list[str] = Field(default_factory=list, max_length=50)
+
+
+class OrganisationPatch(Schema):
+    short_name: str | None = Field(None, min_length=1, max_length=200)
+    full_name: str | None = Field(None, min_length=1, max_length=400)
+    kind: Organisation.Kind | None = None
+    inn: str | None = Field(None, max_length=12)
+    ogrn: str | None = Field(None, max_length=15)
+    parent: str | None = Field(None, max_length=120, pattern=SLUG)
+    industry: str | None = Field(None, max_length=120, pattern=SLUG)
+    website: str | None = Field(None, max_length=200)
+    employees: int | None = Field(None, ge=0, le=10_000_000)
+    description: str | None = Field(None, max_length=10_000)
+    name_variants: list[str] | None = Field(None, max_length=50)
+
+
+class ProductionOut(Schema):
+    id: int
+    product: str = Field(..., examples=["Банкоматы"])
+    organisation: str = Field(..., description="Slug of the organisation.", examples=["rudnevo-atm"])
+    organisation_name: str
+    site: str | None = Field(None, description="Slug of the site.", examples=["rudnevo"])
+    industry: str | None = Field(None, description="Slug of the industry.")
+    opened_on: date | None = Field(None, examples=["2023-07-01"])
+    import_substitution: bool
+    no_domestic_analogue: bool
+    jobs: int | None = Field(None, ge=0)
+    investment: float | None = Field(None, ge=0, description="Investment, million roubles.")
+    description: str = ""
+    source: str = ""
+    is_demo: bool
+
+    @staticmethod
+    def resolve_organisation(obj: Production) -> str:
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_organisation_name(obj: Production) -> str:
+        return obj.organisation.short_name
+
+    @staticmethod
+    def resolve_site(obj: Production) -> str | None:
+        return obj.site.slug if obj.site_id and obj.site else None
+
+    @staticmethod
+    def resolve_industry(obj: Production) -> str | None:
+        return obj.industry.slug if obj.industry_id and obj.industry else None
+
+    @staticmethod
+    def resolve_investment(obj: Production) -> float | None:
+        return float(obj.investment) if obj.investment is not None else None
+
+
+class ProductionIn(Schema):
+    organisation: str = Field(..., max_length=120, pattern=SLUG, examples=["renera"])
+    product: str = Field(..., min_length=1, max_length=300, examples=["Накопители энергии"])
+    site: str | None = Field(None, max_length=120, pattern=SLUG, examples=["rudnevo"])
+    industry: str | None = Field(None, max_length=120, pattern=SLUG)
+    opened_on: date | None = Field(None, ge=date(1900, 1, 1), le=date(2100, 12, 31))
+    import_substitution: bool = False
+    no_domestic_analogue: bool = False
+    jobs: int | None = Field(None, ge=0, le=10_000_000)
+    investment: Decimal | None = Field(None, ge=0, le=Decimal("999999999999"), decimal_places=2)
+    description: str = Field("", max_length=10_000)
+
+
+class ProductionPatch(Schema):
+    product: str | None = Field(None, min_length=1, max_length=300)
+    site: str | None = Field(None, max_length=120, pattern=SLUG)
+    industry: str | None = Field(None, max_length=120, pattern=SLUG)
+    opened_on: date | None = Field(None, ge=date(1900, 1, 1), le=date(2100, 12, 31))
+    import_substitution: bool | None = None
+    no_domestic_analogue: bool | None = None
+    jobs: int | None = Field(None, ge=0, le=10_000_000)
+    investment: Decimal | None = Field(None, ge=0, le=Decimal("999999999999"), decimal_places=2)
+    description: str | None = Field(None, max_length=10_000)
+
+
+class StatusOut(Schema):
+    id: int
+    kind: str = Field(..., description="Code of the kind of status.", examples=["city-technopark"])
+    kind_name: str = Field(..., examples=["Городской технопарк"])
+    holder: str = Field(..., description="Slug of the holder organisation.")
+    holder_name: str
+    site: str | None = None
+    number: str = ""
+    granted_on: date
+    valid_until: date | None = None
+    state: Status.State
+    flag_reason: str = ""
+    obliged_jobs: int = Field(..., ge=0)
+    obliged_productions: int = Field(..., ge=0)
+    obliged_investment: float = Field(..., ge=0, description="Million roubles.")
+    is_demo: bool
+
+    @staticmethod
+    def resolve_kind(obj: Status) -> str:
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_kind_name(obj: Status) -> str:
+        return obj.kind.name
+
+    @staticmethod
+    def resolve_holder(obj: Status) -> str:
+        return obj.holder.slug
+
+    @staticmethod
+    def resolve_holder_name(obj: Status) -> str:
+        return obj.holder.short_name
+
+    @staticmethod
+    def resolve_site(obj: Status) -> str | None:
+        return obj.site.slug if obj.site_id and obj.site else None
+
+    @staticmethod
+    def resolve_obliged_investment(obj: Status) -> float:
+        return float(obj.obliged_investment)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _unknown(exc: selectors.UnknownFilterValue) -> ApiError:
+    return ApiError(422, "unknown_filter", exc.message, [{"loc": ["query", exc.field], "msg": exc.message}])
+
+
+def _ref(model: Any, slug: str | None, field: str, *, lookup: str = "slug") -> Any:
+    if not slug:
+        return None
+    obj = model.objects.filter(**{lookup: slug}).first()
+    if obj is None:
+        message = _("There is no «%(value)s».") % {"value": slug}
+        raise ApiError(422, "unknown_reference", message, [{"loc": ["body", field], "msg": message}])
+    return obj
+
+
+def _service_call(func: Any, **kwargs: Any) -> Any:
+    """Run a service; a duplicate INN becomes 409 `duplicate_inn`, other validation problems 422."""
+    try:
+        return func(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    if error.code == "duplicate_inn":
+                        message = " ".join(error.messages)
+                        raise ApiError(
+                            409, "duplicate_inn", message, [{"loc": ["body", field], "msg": message}]
+                        ) from exc
+        raise
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+
+@router.get("/sites", response={200: list[SiteOut], 422: ErrorOut}, summary="List sites")
+@paginate(RegistryPagination)
+def list_sites(
+    request: HttpRequest,
+    kind: Site.Kind | None = Query(None, description="Only sites of this kind."),  # noqa: B008
+    parent: str | None = Query(None, max_length=120, pattern=SLUG, description="Only sites inside this site."),
+    q: str | None = Query(None, max_length=200, description="Words to find in the name or address."),
+) -> Any:
+    qs = selectors.site_list_annotated().filter(selectors.search_q(q)).order_by("name", "pk")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent:
+        parent_site = selectors.site_get(parent)
+        if parent_site is None:
+            raise _unknown(
+                selectors.UnknownFilterValue("parent", parent, _("There is no site «%(value)s».") % {"value": parent})
+            )
+        qs = qs.filter(parent=parent_site)
+    return qs
+
+
+@router.get("/sites/{slug}", response={200: SiteDetailOut, **ERRORS}, summary="One site")
+def get_site(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
+    site = selectors.site_list_annotated().filter(slug=slug).first()
+    if site is None:
+        raise ApiError(404, "not_found", _("There is no such site."))
+    return site
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@router.get("/organisations", response={200: list[OrganisationOut], 422: ErrorOut}, summary="List organisations")
+@paginate(RegistryPagination)
+def list_organisations(
+    request: HttpRequest,
+    q: str | None = Query(None, max_length=200, description="Name, name variant or INN; case and ё/е folded."),
+    kind: Organisation.Kind | None = Query(None, description="Only organisations of this kind."),  # noqa: B008
+    site: str | None = Query(None, max_length=120, pattern=SLUG, description="Residents of this site or its sites."),
+    industry: str | None = Query(None, max_length=120, pattern=SLUG, description="Slug of the industry."),
+) -> Any:
+    try:
+        return selectors.organisation_list(q=q or "", kind=kind or "", site=site or "", industry=industry or "")
+    except selectors.UnknownFilterValue as exc:
+        raise _unknown(exc) from exc
+
+
+@router.get("/organisations/{slug}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
+def get_organisation(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
+    organisation = selectors.organisation_get(slug)
+    if organisation is None:
+        raise ApiError(404, "not_found", _("There is no such organisation."))
+    return organisation
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, **WRITE_ERRORS},
+    auth=OperatorTokenAuth(),
+    summary="Create an organisation (operators)",
+)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
+    data = payload.dict()
+    with transaction.atomic():
+        data["parent"] = _ref(Organisation, data.get("parent"), "parent")
+        data["industry"] = _ref(Industry, data.get("industry"), "industry")
+        organisation = _service_call(services.organisation_create, **data)
+    return 201, organisation
+
+
+@router.patch(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, **WRITE_ERRORS},
+    auth=OperatorTokenAuth(),
+    summary="Update an organisation (operators)",
+)
+def update_organisation(
+    request: HttpRequest, payload: OrganisationPatch, slug: str = Path(..., max_length=120, pattern=SLUG)
+) -> Any:
+    organisation = selectors.organisation_get(slug)
+    if organisation is None:
+        raise ApiError(404, "not_found", _("There is no such organisation."))
+    data = payload.dict(exclude_unset=True)
+    for required in ("short_name", "full_name", "kind"):
+        if required in data and data[required] is None:
+            data.pop(required)
+    with transaction.atomic():
+        if "parent" in data:
+            data["parent"] = _ref(Organisation, data["parent"], "parent")
+        if "industry" in data:
+            data["industry"] = _ref(Industry, data["industry"], "industry")
+        for text in ("website", "description"):
+            if text in data and data[text] is None:
+                data[text] = ""
+        if "name_variants" in data and data["name_variants"] is None:
+            data["name_variants"] = []
+        organisation = _service_call(services.organisation_update, organisation=organisation, **data)
+    return 200, organisation
+
+
+# --- productions ---------------------------------------------------------------------------------
+
+
+@router.get("/productions", response={200: list[ProductionOut], 422: ErrorOut}, summary="List productions")
+@paginate(RegistryPagination)
+def list_productions(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=1900, le=2100, description="Year the production opened."),
+    site: str | None = Query(None, max_length=120, pattern=SLUG, description="Site slug (includes its sites)."),
+    industry: str | None = Query(None, max_length=120, pattern=SLUG, description="Industry slug."),
+    organisation: str | None = Query(None, max_length=120, pattern=SLUG, description="Organisation slug."),
+    import_substitution: bool | None = Query(None, description="Filter by the import-substitution flag."),
+    no_domestic_analogue: bool | None = Query(None, description="Filter by the no-domestic-analogue flag."),
+    q: str | None = Query(None, max_length=200, description="Words to find in the product."),
+) -> Any:
+    try:
+        return selectors.production_list(
+            year=year,
+            site=site or "",
+            industry=industry or "",
+            organisation=organisation or "",
+            import_substitution=import_substitution,
+            no_domestic_analogue=no_domestic_analogue,
+            q=q or "",
+        )
+    except selectors.UnknownFilterValue as exc:
+        raise _unknown(exc) from exc
+
+
+def _production(production_id: int) -> Production:
+    production = Production.objects.select_related("organisation", "site", "industry").filter(pk=production_id).first()
+    if production is None:
+        raise ApiError(404, "not_found", _("There is no such production."))
+    return production
+
+
+@router.get("/productions/{production_id}", response={200: ProductionOut, **ERRORS}, summary="One production")
+def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    return _production(production_id)
+
+
+@router.post(
+    "/productions",
+    response={201: ProductionOut, **WRITE_ERRORS},
+    auth=OperatorTokenAuth(),
+    summary="Create a production (operators)",
+)
+def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
+    data = payload.dict()
+    with transaction.atomic():
+        data["organisation"] = _ref(Organisation, data["organisation"], "organisation")
+        data["site"] = _ref(Site, data.get("site"), "site")
+        data["industry"] = _ref(Industry, data.get("industry"), "industry")
+        production = _service_call(services.production_create, **data)
+    return 201, _production(production.pk)
+
+
+@router.patch(
+    "/productions/{production_id}",
+    response={200: ProductionOut, **WRITE_ERRORS},
+    auth=OperatorTokenAuth(),
+    summary="Update a production (operators)",
+)
+def update_production(
+    request: HttpRequest, payload: ProductionPatch, production_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    production = _production(production_id)
+    data = payload.dict(exclude_unset=True)
+    for flag in ("product", "import_substitution", "no_domestic_analogue"):
+        if flag in data and data[flag] is None:
+            data.pop(flag)
+    if "description" in data and data["description"] is None:
+        data["description"] = ""
+    with transaction.atomic():
+        if "site" in data:
+            data["site"] = _ref(Site, data["site"], "site")
+        if "industry" in data:
+            data["industry"] = _ref(Industry, data["industry"], "industry")
+        _service_call(services.production_update, production=production, **data)
+    return 200, _production(production_id)
+
+
+# --- statuses ------------------------------------------------------------------------------------
+
+
+@router.get("/statuses", response={200: list[StatusOut], 422: ErrorOut}, summary="List statuses")
+@paginate(RegistryPagination)
+def list_statuses(
+    request: HttpRequest,
+    kind: str | None = Query(None, max_length=60, pattern=SLUG, description="Code of the kind of status."),
+    state: Status.State | None = Query(None, description="State of the status."),  # noqa: B008
+    holder: str | None = Query(None, max_length=120, pattern=SLUG, description="Slug of the holder."),
+) -> Any:
+    try:
+        return selectors.status_list(kind=kind or "", state=state or "", holder=holder or "")
+    except selectors.UnknownFilterValue as exc:
+        raise _unknown(exc) from exc
+
+
+@router.get("/statuses/{status_id}", response={200: StatusOut, **ERRORS}, summary="One status")
+def get_status(request: HttpRequest, status_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    status = Status.objects.select_related("kind", "holder", "site").filter(pk=status_id).first()
+    if status is None:
+        raise ApiError(404, "not_found", _("There is no such status."))
+    return status

@@ -157,7 +157,7 @@ def _check_kind(kind: str | None, choices: list[str], field_name: str = "kind") 
 def search_q(q: str | None, column: str = "search_text") -> Q:
     """Every folded word of the query must occur in the folded search column."""
     condition = Q()
-    for word in fold(q).split():
+    for word in fold((q or "").replace("\x00", "")).split():
         condition &= Q(**{f"{column}__contains": word})
     return condition
 

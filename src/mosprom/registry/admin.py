@@ -1,0 +1,266 @@
+"""The operators' back-office for the registry. Saves and workflow actions go through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from . import services
+from .forms import RejectForm
+from .models import (
+    AnnualReport,
+    ExpertVerdict,
+    Industry,
+    Membership,
+    Organisation,
+    Production,
+    Residency,
+    Site,
+    Status,
+    StatusApplication,
+    StatusKind,
+)
+
+
+def _errors_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class ServiceValidatedAdmin(admin.ModelAdmin):
+    """Runs the service's validation in the form, so a bad INN or a cycle shows beside the field."""
+
+    validator: Any = None
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        validator = type(self).validator
+        if validator is None:
+            return form_class
+
+        class Validated(form_class):  # type: ignore[misc, valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    validator(self.instance)
+                except ValidationError as exc:
+                    self._update_errors(exc)
+
+        return Validated
+
+
+class ResidencyInline(admin.TabularInline):
+    model = Residency
+    extra = 0
+    autocomplete_fields = ("organisation", "site")
+    fields = ("organisation", "site", "since", "until", "is_anchor")
+
+
+class ProductionInline(admin.TabularInline):
+    model = Production
+    extra = 0
+    autocomplete_fields = ("site", "industry")
+    fields = ("product", "site", "industry", "opened_on", "import_substitution", "no_domestic_analogue", "jobs")
+    show_change_link = True
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "slug")
+    search_fields = ("name", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Site)
+class SiteAdmin(ServiceValidatedAdmin):
+    validator = staticmethod(services._validate_site)
+    list_display = ("name", "kind", "parent", "district", "is_demo")
+    list_filter = ("kind", "district", "is_demo")
+    search_fields = ("name", "slug", "address", "search_text")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+    inlines = [ResidencyInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceValidatedAdmin):
+    validator = staticmethod(services._validate_organisation)
+    list_display = ("short_name", "kind", "inn", "industry", "parent", "is_demo")
+    list_filter = ("kind", "industry", "is_demo")
+    search_fields = ("short_name", "full_name", "slug", "inn", "ogrn", "search_text")
+    autocomplete_fields = ("parent", "industry")
+    list_select_related = ("industry", "parent")
+    inlines = [ResidencyInline, ProductionInline, MembershipInline]
+
+
+@admin.register(Production)
+class ProductionAdmin(ServiceValidatedAdmin):
+    validator = staticmethod(services._validate_production)
+    list_display = ("product", "organisation", "site", "opened_on", "import_substitution", "no_domestic_analogue")
+    list_filter = ("import_substitution", "no_domestic_analogue", "industry", "site", "is_demo")
+    search_fields = ("product", "organisation__short_name", "search_text")
+    autocomplete_fields = ("organisation", "site", "industry")
+    list_select_related = ("organisation", "site")
+    date_hierarchy = "opened_on"
+
+
+@admin.register(Residency)
+class ResidencyAdmin(ServiceValidatedAdmin):
+    validator = staticmethod(services._validate_residency)
+    list_display = ("organisation", "site", "since", "until", "is_anchor")
+    list_filter = ("is_anchor", "site")
+    search_fields = ("organisation__short_name", "site__name")
+    autocomplete_fields = ("organisation", "site")
+    list_select_related = ("organisation", "site")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "created_at")
+    search_fields = ("user__username", "user__email", "organisation__short_name")
+    autocomplete_fields = ("user", "organisation")
+    list_select_related = ("user", "organisation")
+
+
+@admin.register(StatusKind)
+class StatusKindAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "term_years")
+    search_fields = ("name", "name_en", "code")
+
+
+class AnnualReportInline(admin.TabularInline):
+    model = AnnualReport
+    extra = 0
+    fields = ("year", "jobs", "productions_launched", "investment", "submitted_on", "meets_obligations")
+    readonly_fields = ("meets_obligations",)
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # reports are filed through the annual confirmation, which computes the result
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ("kind", "holder", "site", "granted_on", "valid_until", "state")
+    list_filter = ("state", "kind", "is_demo")
+    search_fields = ("holder__short_name", "number", "site__name")
+    autocomplete_fields = ("holder", "site", "kind")
+    list_select_related = ("kind", "holder", "site")
+    readonly_fields = ("flag_reason",)
+    inlines = [AnnualReportInline]
+    actions = ["run_confirmation_check"]
+
+    @admin.action(description=_lazy("Check last year's annual confirmations now"))
+    def run_confirmation_check(self, request: HttpRequest, queryset: QuerySet[Status]) -> None:
+        flagged = services.status_confirmation_check()
+        self.message_user(
+            request, _("Confirmation check done: %(n)s status(es) flagged.") % {"n": len(flagged)}, messages.SUCCESS
+        )
+
+
+class ExpertVerdictInline(admin.StackedInline):
+    model = ExpertVerdict
+    extra = 0
+    fields = ("expert_name", "verdict", "comment")
+    readonly_fields = ("expert_name", "verdict", "comment")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StatusApplication)
+class StatusApplicationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "applicant", "site", "submitted_on", "state", "decided_on")
+    list_filter = ("state", "kind")
+    search_fields = ("applicant__short_name", "site__name")
+    autocomplete_fields = ("applicant", "site", "kind")
+    list_select_related = ("kind", "applicant", "site")
+    readonly_fields = ("state", "decided_on", "rejection_reason", "status")
+    inlines = [ExpertVerdictInline]
+    actions = ["start_review", "approve", "reject"]
+
+    def save_model(self, request: HttpRequest, obj: StatusApplication, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.status_application_submit(
+            applicant=obj.applicant,
+            kind=obj.kind,
+            site=obj.site,
+            submitted_on=obj.submitted_on,
+            obliged_jobs=obj.obliged_jobs,
+            obliged_productions=obj.obliged_productions,
+            obliged_investment=obj.obliged_investment,
+        )
+        obj.pk = created.pk
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[StatusApplication], action: Any, done: str) -> None:
+        ok = 0
+        for application in queryset:
+            try:
+                action(application)
+            except ValidationError as exc:
+                self.message_user(request, f"{application}: {_errors_text(exc)}", messages.ERROR)
+            else:
+                ok += 1
+        if ok:
+            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
+
+    @admin.action(description=_lazy("Start expert review"))
+    def start_review(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: services.status_application_start_review(application=a),
+            _("%(n)s application(s) sent to expert review."),
+        )
+
+    @admin.action(description=_lazy("Approve and grant the status"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: services.status_application_approve(application=a),
+            _("%(n)s application(s) approved; the statuses are granted."),
+        )
+
+    @admin.action(description=_lazy("Reject with a reason…"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                self._each(
+                    request,
+                    queryset,
+                    lambda a: services.status_application_reject(application=a, reason=reason),
+                    _("%(n)s application(s) rejected."),
+                )
+                return None
+        else:
+            form = RejectForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject applications"),
+            "form": form,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "registry/admin/reject.html", context)
