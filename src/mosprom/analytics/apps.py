@@ -6,3 +6,8 @@ class AnalyticsConfig(AppConfig):
     name = "mosprom.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

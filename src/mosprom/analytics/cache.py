@@ -1,0 +1,80 @@
+"""KPI cache: every KPI is cached under a data-version key that signals bump on any change.
+
+A KPI is never served stale after an edit: `post_save` / `post_delete` (and m2m changes) on the models the
+KPIs read call `bump_data_version()`, which writes a new version into the django cache (shared by every web
+node when CACHE_URL points at Redis). Old entries are never read again and expire by themselves.
+The version is bumped twice: at once, and again when the transaction commits, so a reader that computed a KPI
+from the not-yet-committed state cannot leave a stale figure under the new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+VERSION_KEY = "analytics:data-version"
+KEY_PREFIX = "analytics:kpi"
+# Long enough to be useful, short enough that an orphaned entry does not live forever.
+DEFAULT_TIMEOUT = 6 * 3600
+
+
+def _timeout() -> int:
+    return int(getattr(settings, "ANALYTICS_CACHE_SECONDS", DEFAULT_TIMEOUT))
+
+
+def _new_version() -> str:
+    # Nanoseconds since the epoch: also tells when the data last changed (Last-Modified).
+    return str(time.time_ns())
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _new_version()
+        # add(): two readers racing after a cache flush agree on one version.
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return str(version)
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, _new_version(), timeout=None)
+
+
+def bump_data_version() -> None:
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def data_changed_at() -> datetime:
+    """When the data the KPIs read last changed (as far as this cache knows), as an aware UTC datetime.
+
+    Rounded UP to the next whole second: HTTP dates have one-second resolution, and a change later in the same
+    second as a client's fetch must still produce a newer Last-Modified.
+    """
+    seconds = int(data_version()) // 1_000_000_000 + 1
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def cached_kpi(name: str, compute: Callable[[], T], *key_parts: Any) -> T:
+    """Return the cached value of KPI `name` for `key_parts`, computing it once per data version."""
+    if not getattr(settings, "ANALYTICS_CACHE_ENABLED", True):
+        return compute()
+    raw = "|".join([name, *(repr(p) for p in key_parts)])
+    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
+    key = f"{KEY_PREFIX}:{data_version()}:{name}:{digest}"
+    sentinel = object()
+    value = cache.get(key, sentinel)
+    if value is sentinel:
+        value = compute()
+        cache.set(key, value, timeout=_timeout())
+    return value  # type: ignore[return-value]

@@ -1,0 +1,46 @@
+"""Number formats for pages and charts: Russian (thin no-break space thousands, decimal comma) or English."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import translation
+
+THIN_NBSP = "\u202f"  # NARROW NO-BREAK SPACE: the Russian thousands separator that never wraps
+MINUS = "\u2212"
+
+
+def _is_ru() -> bool:
+    return (translation.get_language() or "ru").split("-")[0] == "ru"
+
+
+def format_number(value: int | float | Decimal | None, places: int | None = None, empty: str = "—") -> str:
+    """1234567 → «1 234 567»; Decimal('12.5') → «12,5» in Russian; English: «1,234,567», «12.5»."""
+    if value is None:
+        return empty
+    number = Decimal(str(value))
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    negative = number < 0
+    text = f"{abs(number):f}"
+    whole, _, fraction = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    ru = _is_ru()
+    result = (THIN_NBSP if ru else ",").join(groups)
+    if fraction:
+        result += ("," if ru else ".") + fraction
+    return (MINUS if negative else "") + result
+
+
+def format_percent(value: int | float | Decimal | None, places: int | None = None, signed: bool = False) -> str:
+    """12.5 → «12,5 %» (Russian puts a no-break space before %); signed adds «+» to growth."""
+    if value is None:
+        return "—"
+    text = format_number(value, places)
+    if signed and Decimal(str(value)) > 0:
+        text = "+" + text
+    return text + ("\u00a0%" if _is_ru() else "%")

@@ -1,0 +1,202 @@
+"""Dashboard pages, printable report and downloads. Thin: the figures come from selectors via exports' tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosprom.core.permissions import operator_required
+from mosprom.core.roles import is_operator
+
+from . import charts, exports, selectors
+from .cache import data_changed_at
+
+# Tables only operators may see or download (names of partners are the department's working data).
+OPERATOR_TABLES = {"projects-per-partner"}
+TOP_N = 8
+
+
+@dataclass
+class Section:
+    table: exports.Table
+    chart: str = ""
+    anchor: str = ""
+
+
+def _year(request: HttpRequest) -> tuple[int, str]:
+    """The year asked for in ?year=, or the default with a translated message when it is not acceptable."""
+    try:
+        return selectors.parse_year(request.GET.get("year")), ""
+    except selectors.YearOutOfRange as error:
+        return selectors.default_year(), str(error)
+
+
+def _chart_productions_by_year(table: exports.Table) -> str:
+    rows = table.rows[-TOP_N:]
+    return charts.column_chart([r[0] for r in rows], [(_("New productions"), [r[1] for r in rows])], title=table.title)
+
+
+def _chart_stacked_kinds(year: int) -> str:
+    rows = selectors.productions_by_year(last_year=year)[-TOP_N:]
+    return charts.column_chart(
+        [str(r["year"]) for r in rows],
+        [
+            (_("Import-substituting"), [r["import_substitution"] for r in rows]),
+            (_("Other"), [r["count"] - r["import_substitution"] for r in rows]),
+        ],
+        title=_("New productions: import-substituting and other"),
+        stacked=True,
+    )
+
+
+def _chart_by_site(table: exports.Table, year: int) -> str:
+    roots = [row for row, level in zip(table.rows, table.levels, strict=False) if level == 0][:TOP_N]
+    if not roots:
+        return ""
+    return charts.bar_chart(
+        [r[0] for r in roots],
+        [(str(year), [r[1] for r in roots]), (str(year - 1), [r[2] for r in roots])],
+        title=table.title,
+    )
+
+
+def _chart_by_industry(table: exports.Table, year: int) -> str:
+    rows = table.rows[:TOP_N]
+    if not rows:
+        return ""
+    return charts.bar_chart(
+        [r[0] for r in rows],
+        [(str(year), [r[1] for r in rows]), (str(year - 1), [r[2] for r in rows])],
+        title=table.title,
+    )
+
+
+def _chart_sites(table: exports.Table) -> str:
+    roots = [row for row, level in zip(table.rows, table.levels, strict=False) if level == 0]
+    roots = sorted(roots, key=lambda r: -r[1])[:TOP_N]
+    if not roots:
+        return ""
+    return charts.bar_chart([r[0] for r in roots], [(_("Residents"), [r[1] for r in roots])], title=table.title)
+
+
+def _chart_counts(table: exports.Table | None) -> str:
+    if table is None or not table.rows:
+        return ""
+    rows = table.rows[:TOP_N]
+    return charts.bar_chart([r[0] for r in rows], [(table.columns[1].label, [r[1] for r in rows])], title=table.title)
+
+
+def _chart_tourism(table: exports.Table | None) -> str:
+    if table is None or not table.rows:
+        return ""
+    rows = table.rows[-TOP_N:]
+    return charts.line_chart(
+        [r[0] for r in rows],
+        [(_("Registrations"), [r[2] for r in rows]), (_("Visitors"), [r[3] for r in rows])],
+        title=table.title,
+    )
+
+
+def build_sections(year: int, *, detailed: bool) -> list[Section]:
+    """The sections of the dashboard (public) or of the operator view (detailed) for `year`."""
+    t = exports.TABLES
+    sections: list[Section] = []
+    by_year = t["productions-by-year"](year)
+    assert by_year is not None
+    sections.append(Section(by_year, _chart_productions_by_year(by_year), "productions-by-year"))
+    shares = t["production-shares"](year)
+    assert shares is not None
+    sections.append(Section(shares, _chart_stacked_kinds(year), "production-shares"))
+    by_site = t["productions-by-site"](year)
+    assert by_site is not None
+    sections.append(Section(by_site, _chart_by_site(by_site, year), "productions-by-site"))
+    by_industry = t["productions-by-industry"](year)
+    assert by_industry is not None
+    sections.append(Section(by_industry, _chart_by_industry(by_industry, year), "productions-by-industry"))
+    sites = t["sites"](year)
+    assert sites is not None
+    sections.append(Section(sites, _chart_sites(sites), "sites"))
+    corporations = t["corporations"](year)
+    assert corporations is not None
+    sections.append(Section(corporations, "", "corporations"))
+    partnerships = t["partnerships"](year)
+    if partnerships is not None:
+        sections.append(Section(partnerships, "", "partnerships"))
+        for key in ("projects-by-status", "projects-by-category"):
+            table = t[key](year)
+            if table is not None:
+                sections.append(Section(table, _chart_counts(table), key))
+        if detailed:
+            table = t["projects-per-partner"](year)
+            if table is not None:
+                sections.append(Section(table, _chart_counts(table), "projects-per-partner"))
+    tourism = t["tourism-by-year"](year)
+    if tourism is not None:
+        sections.append(Section(tourism, _chart_tourism(tourism), "tourism-by-year"))
+        formats = t["tourism-formats"](year)
+        if formats is not None:
+            sections.append(Section(formats, _chart_counts(formats), "tourism-formats"))
+    return sections
+
+
+def _context(request: HttpRequest, *, detailed: bool) -> tuple[dict[str, Any], int]:
+    year, error = _year(request)
+    summary = selectors.summary(year)
+    context = {
+        # strings: an int would be printed with a thousands separator («2 023») in Russian
+        "year": str(year),
+        "years": [str(y) for y in selectors.year_choices()],
+        "year_error": error,
+        "summary": summary,
+        "summary_table": exports.summary_table(year),
+        "sections": build_sections(year, detailed=detailed),
+        "detailed": detailed,
+        "today": timezone.localdate(),
+        "data_changed_at": data_changed_at(),
+        "partnerships_missing": summary["partnerships"] is None,
+        "tourism_missing": summary["tourism"] is None,
+    }
+    return context, 400 if error else 200
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context, status = _context(request, detailed=False)
+    return render(request, "analytics/dashboard.html", context, status=status)
+
+
+@operator_required
+def operator_dashboard(request: HttpRequest) -> HttpResponse:
+    context, status = _context(request, detailed=True)
+    return render(request, "analytics/dashboard.html", context, status=status)
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    context, status = _context(request, detailed=False)
+    return render(request, "analytics/report.html", context, status=status)
+
+
+def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    if key not in exports.TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if key in OPERATOR_TABLES and not is_operator(request.user):
+        raise Http404
+    try:
+        year = selectors.parse_year(request.GET.get("year"))
+    except selectors.YearOutOfRange as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    table = exports.build_table(key, year)
+    if table is None:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{table.filename(fmt)}"'
+    return response
