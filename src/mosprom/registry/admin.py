@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .forms import RejectForm
@@ -165,11 +165,18 @@ class StatusAdmin(admin.ModelAdmin):
     inlines = [AnnualReportInline]
     actions = ["run_confirmation_check"]
 
-    @admin.action(description=_lazy("Check last year's annual confirmations now"))
+    @admin.action(description=gettext_lazy("Check last year's annual confirmations now"))
     def run_confirmation_check(self, request: HttpRequest, queryset: QuerySet[Status]) -> None:
         flagged = services.status_confirmation_check()
         self.message_user(
-            request, _("Confirmation check done: %(n)s status(es) flagged.") % {"n": len(flagged)}, messages.SUCCESS
+            request,
+            ngettext(
+                "Confirmation check done: %(n)s status flagged.",
+                "Confirmation check done: %(n)s statuses flagged.",
+                len(flagged),
+            )
+            % {"n": len(flagged)},
+            messages.SUCCESS,
         )
 
 
@@ -210,7 +217,7 @@ class StatusApplicationAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[StatusApplication], action: Any, done: str) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet[StatusApplication], action: Any, done: Any) -> None:
         ok = 0
         for application in queryset:
             try:
@@ -220,27 +227,33 @@ class StatusApplicationAdmin(admin.ModelAdmin):
             else:
                 ok += 1
         if ok:
-            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
+            self.message_user(request, done(ok) % {"n": ok}, messages.SUCCESS)
 
-    @admin.action(description=_lazy("Start expert review"))
+    @admin.action(description=gettext_lazy("Start expert review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> None:
         self._each(
             request,
             queryset,
             lambda a: services.status_application_start_review(application=a),
-            _("%(n)s application(s) sent to expert review."),
+            lambda n: ngettext(
+                "%(n)s application sent to expert review.", "%(n)s applications sent to expert review.", n
+            ),
         )
 
-    @admin.action(description=_lazy("Approve and grant the status"))
+    @admin.action(description=gettext_lazy("Approve and grant the status"))
     def approve(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> None:
         self._each(
             request,
             queryset,
             lambda a: services.status_application_approve(application=a),
-            _("%(n)s application(s) approved; the statuses are granted."),
+            lambda n: ngettext(
+                "%(n)s application approved; the status is granted.",
+                "%(n)s applications approved; the statuses are granted.",
+                n,
+            ),
         )
 
-    @admin.action(description=_lazy("Reject with a reason…"))
+    @admin.action(description=gettext_lazy("Reject with a reason…"))
     def reject(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> HttpResponse | None:
         if "apply" in request.POST:
             form = RejectForm(request.POST)
@@ -250,7 +263,7 @@ class StatusApplicationAdmin(admin.ModelAdmin):
                     request,
                     queryset,
                     lambda a: services.status_application_reject(application=a, reason=reason),
-                    _("%(n)s application(s) rejected."),
+                    lambda n: ngettext("%(n)s application rejected.", "%(n)s applications rejected.", n),
                 )
                 return None
         else:
