@@ -1,0 +1,231 @@
+"""Back-office for operators: agreements with parties, directions and projects; projects with duties and milestones."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from mosprom.core.roles import is_operator
+from mosprom.registry.models import Organisation, Site
+
+from . import services
+from .models import Agreement, AgreementDocument, AgreementParty, Direction, Duty, Milestone, Project
+
+
+def _searchable(model: Any) -> bool:
+    """Autocomplete needs the target's admin with search_fields (the registry admin defines them)."""
+    model_admin = admin.site._registry.get(model)
+    return bool(model_admin and model_admin.search_fields)
+
+
+ORG_AUTOCOMPLETE = _searchable(Organisation)
+SITE_AUTOCOMPLETE = _searchable(Site)
+
+
+def _lookup(fields: list[str], *, site_fields: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """autocomplete_fields where the registry admin allows it, raw_id_fields otherwise."""
+    auto: list[str] = []
+    raw: list[str] = []
+    for name in fields:
+        ok = (
+            SITE_AUTOCOMPLETE
+            if name in site_fields
+            else (ORG_AUTOCOMPLETE or name in ("agreement", "project", "related_to"))
+        )
+        (auto if ok else raw).append(name)
+    return {"autocomplete_fields": auto, "raw_id_fields": raw}
+
+
+class OperatorPermissionsMixin:
+    """Operators (the group of core.roles) run the partnerships back-office without per-model grants."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_operator(request.user):
+            return True
+        if obj is None:
+            return super().has_add_permission(request)  # type: ignore[misc]
+        return super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+def _overdue_milestones(today: date) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(done_on__isnull=True, due_on__lt=today)
+
+
+class ProjectOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("has overdue milestones")), ("no", _("nothing overdue"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        overdue = Exists(_overdue_milestones(date.today()).filter(project=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(overdue)
+        if self.value() == "no":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+class MilestoneOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("overdue")), ("soon", _("due within 14 days")), ("done", _("done"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = date.today()
+        if self.value() == "yes":
+            return queryset.filter(done_on__isnull=True, due_on__lt=today)
+        if self.value() == "soon":
+            from datetime import timedelta
+
+            return queryset.filter(done_on__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=14))
+        if self.value() == "done":
+            return queryset.filter(done_on__isnull=False)
+        return queryset
+
+
+class PartyInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    autocomplete_fields = _lookup(["organisation"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["organisation"])["raw_id_fields"]
+    fields = ["organisation", "role", "signatory", "order"]
+
+
+class DirectionInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = Direction
+    extra = 0
+    autocomplete_fields = _lookup(["responsible"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["responsible"])["raw_id_fields"]
+    fields = ["text", "responsible", "order"]
+
+
+class DocumentInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = AgreementDocument
+    extra = 0
+    fields = ["title", "file", "is_public"]
+
+
+class AgreementProjectInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = Project
+    extra = 0
+    fk_name = "agreement"
+    show_change_link = True
+    autocomplete_fields = _lookup(["partner"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["partner"])["raw_id_fields"]
+    fields = ["code", "title", "partner", "category", "status", "planned_start", "planned_end"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "signed_on", "ends_on", "status_label", "is_demo"]
+    list_filter = ["kind", "parties__organisation", "is_demo"]
+    search_fields = ["title", "search_text", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "signed_on"
+    filter_horizontal = ["responsible_operators"]
+    autocomplete_fields = _lookup(["related_to"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["related_to"])["raw_id_fields"]
+    inlines = [PartyInline, DirectionInline, AgreementProjectInline, DocumentInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary", "related_to"]}),
+        (_("Term"), {"fields": ["signed_on", "term_years", "ends_on", "terminated_on"]}),
+        (_("Source"), {"fields": ["source_url", "source_text"]}),
+        (_("Operators"), {"fields": ["responsible_operators", "internal_notes", "is_demo"]}),
+    ]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj: Agreement) -> str:
+        return obj.get_status_display()
+
+
+class DutyInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = Duty
+    extra = 0
+    autocomplete_fields = _lookup(["organisation"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["organisation"])["raw_id_fields"]
+    fields = ["organisation", "text"]
+
+
+class MilestoneInline(OperatorPermissionsMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    autocomplete_fields = _lookup(["responsible"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["responsible"])["raw_id_fields"]
+    fields = ["title", "responsible", "due_on", "done_on"]
+
+
+@admin.register(Project)
+class ProjectAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "partner", "category", "status", "planned_start", "planned_end", "progress_label"]
+    list_filter = [ProjectOverdueFilter, "category", "status", "partner", "agreement", "is_demo"]
+    list_select_related = ["partner"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = _lookup(["partner", "agreement", "site"], site_fields=("site",))["autocomplete_fields"]
+    raw_id_fields = _lookup(["partner", "agreement", "site"], site_fields=("site",))["raw_id_fields"]
+    inlines = [DutyInline, MilestoneInline]
+    actions = ["mark_milestones_done"]
+    fieldsets = [
+        (None, {"fields": ["partner", "agreement", "code", "title", "category", "status", "site", "investment"]}),
+        (_("Dates"), {"fields": ["planned_start", "planned_end", "actual_start", "actual_end"]}),
+        (None, {"fields": ["description", "internal_notes", "is_demo"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return super().get_queryset(request).with_progress()  # type: ignore[attr-defined, no-any-return]
+
+    @admin.display(description=_("progress"))
+    def progress_label(self, obj: Project) -> str:
+        progress = obj.progress
+        return "—" if progress is None else f"{round(progress * 100)}%"
+
+    @admin.action(description=_("Mark milestones due by today done"))
+    def mark_milestones_done(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        n = services.project_milestones_mark_done(projects=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d milestone marked done.", "%(n)d milestones marked done.", n) % {"n": n},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+    list_display = ["title", "project", "responsible", "due_on", "done_on"]
+    list_filter = [MilestoneOverdueFilter, "project__partner", "project__category", "project__status"]
+    list_select_related = ["project", "responsible"]
+    search_fields = ["title", "project__title", "project__code"]
+    autocomplete_fields = _lookup(["project", "responsible"])["autocomplete_fields"]
+    raw_id_fields = _lookup(["project", "responsible"])["raw_id_fields"]
+    date_hierarchy = "due_on"
+    actions = ["mark_done"]
+
+    @admin.action(description=_("Mark the selected milestones done"))
+    def mark_done(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
+        n = services.milestone_mark_done(milestones=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d milestone marked done.", "%(n)d milestones marked done.", n) % {"n": n},
+            messages.SUCCESS,
+        )
