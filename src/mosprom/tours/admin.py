@@ -59,7 +59,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["ticket_code"]
     list_select_related = ["session__tour"]
     # Contact details stay out of the list; the detail shows them read-only for support requests.
-    PERSONAL_FIELDS = [
+    PERSONAL_FIELDS = (
         "session",
         "state",
         "party_size",
@@ -78,7 +78,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "checked_in_at",
         "purged_at",
-    ]
+    )
     fields = PERSONAL_FIELDS
     readonly_fields = PERSONAL_FIELDS
 

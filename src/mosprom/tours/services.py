@@ -500,6 +500,7 @@ def _registration_by_token(token: str, *, lock: bool = True) -> Registration:
 
 def registration_confirm(*, signed: str, now: datetime | None = None) -> Registration:
     token = unsign("confirm", signed)
+    refusal: ValidationError | None = None
     with transaction.atomic():
         registration = _registration_by_token(token)
         now = now or timezone.now()
@@ -507,25 +508,29 @@ def registration_confirm(*, signed: str, now: datetime | None = None) -> Registr
             return registration  # a used link just shows the ticket
         if registration.state == Registration.State.CANCELLED:
             raise _refuse(_("This registration has been cancelled."), "cancelled")
+        if registration.session.state == Session.State.CANCELLED:
+            raise _refuse(_("This session has been cancelled."), "session_cancelled")
         if registration.state == Registration.State.EXPIRED or (
             registration.hold_expires_at is not None and registration.hold_expires_at <= now
         ):
             if registration.state == Registration.State.HELD:
+                # Committed before refusing: the seats go back (to the waitlist first).
                 registration.state = Registration.State.EXPIRED
                 registration.save(update_fields=["state", "updated_at"])
                 _serve_waitlist(registration.session, now)
-            raise _refuse(
+            refusal = _refuse(
                 _("This confirmation link has expired and the seats were released. Please register again."),
                 "hold_expired",
             )
-        if registration.session.state == Session.State.CANCELLED:
-            raise _refuse(_("This session has been cancelled."), "session_cancelled")
-        registration.state = Registration.State.CONFIRMED
-        registration.confirmed_at = now
-        registration.hold_expires_at = None
-        registration.save(update_fields=["state", "confirmed_at", "hold_expires_at", "updated_at"])
-        _send_ticket(registration)
-        return registration
+        else:
+            registration.state = Registration.State.CONFIRMED
+            registration.confirmed_at = now
+            registration.hold_expires_at = None
+            registration.save(update_fields=["state", "confirmed_at", "hold_expires_at", "updated_at"])
+            _send_ticket(registration)
+    if refusal is not None:
+        raise refusal
+    return registration
 
 
 def registration_cancel(*, signed: str, now: datetime | None = None) -> Registration:
@@ -622,48 +627,55 @@ def _entry_by_token(token: str) -> WaitlistEntry:
 def offer_accept(*, signed: str, now: datetime | None = None) -> Registration:
     """Turn an offer into a confirmed registration (the e-mail address is proven by the link)."""
     token = unsign("offer", signed)
+    refusal: ValidationError | None = None
     with transaction.atomic():
         entry = _entry_by_token(token)
         now = now or timezone.now()
+        session = entry.session
         if entry.state == WaitlistEntry.State.ACCEPTED and entry.registration_id:
             return Registration.objects.select_related("session__tour").get(pk=entry.registration_id)
         if entry.state != WaitlistEntry.State.OFFERED or (entry.offer_expires_at and entry.offer_expires_at <= now):
             if entry.state == WaitlistEntry.State.OFFERED:
+                # Committed before refusing: the offer passes to the next entry.
                 entry.state = WaitlistEntry.State.EXPIRED
                 entry.save(update_fields=["state", "updated_at"])
-                _serve_waitlist(entry.session, now)
-            raise _refuse(_("This offer has expired and the seats were offered to the next person."), "offer_expired")
-        session = entry.session
-        if session.state == Session.State.CANCELLED:
-            raise _refuse(_("This session has been cancelled."), "session_cancelled")
-        duplicate = Registration.objects.filter(
+                _serve_waitlist(session, now)
+            refusal = _refuse(
+                _("This offer has expired and the seats were offered to the next person."), "offer_expired"
+            )
+        elif session.state == Session.State.CANCELLED:
+            refusal = _refuse(_("This session has been cancelled."), "session_cancelled")
+        elif Registration.objects.filter(
             session=session, email_normalised=entry.email_normalised, state__in=Registration.ACTIVE_STATES
-        ).exists()
-        entry.state = WaitlistEntry.State.ACCEPTED if not duplicate else WaitlistEntry.State.CANCELLED
-        if duplicate:
+        ).exists():
+            entry.state = WaitlistEntry.State.CANCELLED
             entry.save(update_fields=["state", "updated_at"])
             _serve_waitlist(session, now)
-            raise _refuse(_("You already have a registration for this session."), "duplicate")
-        registration = Registration.objects.create(
-            session=session,
-            name=entry.name,
-            email=entry.email,
-            phone=entry.phone,
-            party_size=entry.party_size,
-            group_name=entry.group_name,
-            group_leader=entry.group_leader,
-            consent_at=entry.consent_at,
-            consent_version=entry.consent_version,
-            language=entry.language,
-            state=Registration.State.CONFIRMED,
-            confirmed_at=now,
-            from_waitlist=True,
-        )
-        registration.session = session
-        entry.registration = registration
-        entry.save(update_fields=["state", "registration", "updated_at"])
-        _send_ticket(registration)
-        return registration
+            refusal = _refuse(_("You already have a registration for this session."), "duplicate")
+        else:
+            registration = Registration.objects.create(
+                session=session,
+                name=entry.name,
+                email=entry.email,
+                phone=entry.phone,
+                party_size=entry.party_size,
+                group_name=entry.group_name,
+                group_leader=entry.group_leader,
+                consent_at=entry.consent_at,
+                consent_version=entry.consent_version,
+                language=entry.language,
+                state=Registration.State.CONFIRMED,
+                confirmed_at=now,
+                from_waitlist=True,
+            )
+            registration.session = session
+            entry.state = WaitlistEntry.State.ACCEPTED
+            entry.registration = registration
+            entry.save(update_fields=["state", "registration", "updated_at"])
+            _send_ticket(registration)
+    if refusal is not None:
+        raise refusal
+    return registration
 
 
 def offer_decline(*, signed: str, now: datetime | None = None) -> WaitlistEntry:
