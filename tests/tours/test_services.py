@@ -147,9 +147,11 @@ def test_lead_time_boundary_in_moscow(db: Any) -> None:
         assert exc.value.code == "closed"
         assert exc.value.messages == ["Запись закрылась 7 декабря 2026 в 00:00."]
     # Near UTC midnight the Moscow date is what counts (21:00 UTC is already 00:00 in Moscow).
-    with time_machine.travel(datetime(2026, 12, 6, 21, 0, 0, tzinfo=ZoneInfo("UTC")), tick=False):
-        with pytest.raises(ValidationError):
-            register(session)
+    with (
+        time_machine.travel(datetime(2026, 12, 6, 21, 0, 0, tzinfo=ZoneInfo("UTC")), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        register(session)
 
 
 def test_cancelled_session_and_started_session_are_refused(session: Session) -> None:
