@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from mosprom.core.roles import is_operator
+
 from . import services
 from .forms import RejectForm
 from .models import (
@@ -30,11 +32,38 @@ from .models import (
 )
 
 
+class OperatorAccess:
+    """Operators (the group) may keep the registry without per-model permissions being handed out one by one."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_operator(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class OperatorAdmin(OperatorAccess, admin.ModelAdmin):
+    pass
+
+
+class OperatorTabularInline(OperatorAccess, admin.TabularInline):
+    pass
+
+
 def _errors_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class ServiceValidatedAdmin(admin.ModelAdmin):
+class ServiceValidatedAdmin(OperatorAdmin):
     """Runs the service's validation in the form, so a bad INN or a cycle shows beside the field."""
 
     validator: Any = None
@@ -58,14 +87,14 @@ class ServiceValidatedAdmin(admin.ModelAdmin):
         return Validated
 
 
-class ResidencyInline(admin.TabularInline):
+class ResidencyInline(OperatorTabularInline):
     model = Residency
     extra = 0
     autocomplete_fields = ("organisation", "site")
     fields = ("organisation", "site", "since", "until", "is_anchor")
 
 
-class ProductionInline(admin.TabularInline):
+class ProductionInline(OperatorTabularInline):
     model = Production
     extra = 0
     autocomplete_fields = ("site", "industry")
@@ -73,14 +102,13 @@ class ProductionInline(admin.TabularInline):
     show_change_link = True
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OperatorTabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("user",)
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(OperatorAdmin):
     list_display = ("name", "name_en", "slug")
     search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -130,20 +158,20 @@ class ResidencyAdmin(ServiceValidatedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OperatorAdmin):
     list_display = ("user", "organisation", "created_at")
     search_fields = ("user__username", "user__email", "organisation__short_name")
-    autocomplete_fields = ("user", "organisation")
+    autocomplete_fields = ("organisation",)
     list_select_related = ("user", "organisation")
 
 
 @admin.register(StatusKind)
-class StatusKindAdmin(admin.ModelAdmin):
+class StatusKindAdmin(OperatorAdmin):
     list_display = ("name", "code", "term_years")
     search_fields = ("name", "name_en", "code")
 
 
-class AnnualReportInline(admin.TabularInline):
+class AnnualReportInline(OperatorTabularInline):
     model = AnnualReport
     extra = 0
     fields = ("year", "jobs", "productions_launched", "investment", "submitted_on", "meets_obligations")
@@ -155,7 +183,7 @@ class AnnualReportInline(admin.TabularInline):
 
 
 @admin.register(Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(OperatorAdmin):
     list_display = ("kind", "holder", "site", "granted_on", "valid_until", "state")
     list_filter = ("state", "kind", "is_demo")
     search_fields = ("holder__short_name", "number", "site__name")
@@ -180,7 +208,7 @@ class StatusAdmin(admin.ModelAdmin):
         )
 
 
-class ExpertVerdictInline(admin.StackedInline):
+class ExpertVerdictInline(OperatorAccess, admin.StackedInline):
     model = ExpertVerdict
     extra = 0
     fields = ("expert_name", "verdict", "comment")
@@ -192,7 +220,7 @@ class ExpertVerdictInline(admin.StackedInline):
 
 
 @admin.register(StatusApplication)
-class StatusApplicationAdmin(admin.ModelAdmin):
+class StatusApplicationAdmin(OperatorAdmin):
     list_display = ("kind", "applicant", "site", "submitted_on", "state", "decided_on")
     list_filter = ("state", "kind")
     search_fields = ("applicant__short_name", "site__name")
