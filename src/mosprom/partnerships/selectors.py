@@ -69,7 +69,7 @@ def agreement_projects(*, agreement: Agreement, today: date | None = None) -> Qu
         Project.objects.filter(agreement=agreement)
         .with_progress(today)
         .select_related("partner", "site")
-        .order_by("category", "planned_start", "code")
+        .order_by("is_demo", "category", "planned_start", "code")
     )
 
 

@@ -22,6 +22,7 @@ from .xlsx import roadmap_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROADMAP_PAGE_SIZE = 40
+AGREEMENT_PROJECTS_SHOWN = 20
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,9 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = selectors.agreement_detail(slug=slug)
     if agreement is None:
         raise Http404
-    projects = list(selectors.agreement_projects(agreement=agreement, today=today))
+    projects_qs = selectors.agreement_projects(agreement=agreement, today=today)
+    projects = list(projects_qs[:AGREEMENT_PROJECTS_SHOWN])
+    projects_total = len(projects) if len(projects) < AGREEMENT_PROJECTS_SHOWN else projects_qs.count()
     return render(
         request,
         "partnerships/agreement_detail.html",
@@ -59,6 +62,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status": agreement.status_on(today),
             "days_left": agreement.days_left(today),
             "projects": projects,
+            "projects_total": projects_total,
             "today": today,
             "operator": is_operator(request.user),
         },
