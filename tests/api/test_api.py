@@ -1,0 +1,199 @@
+"""Cross-API behaviour: ETag / Last-Modified with 304, errors as JSON with a stable code, token on writes, KPIs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mosprom.core.api_auth import api_token_create
+from mosprom.registry.models import Production
+
+LISTS = ["/api/v1/sites", "/api/v1/organisations", "/api/v1/productions", "/api/v1/statuses", "/api/v1/tours"]
+KPIS = [
+    "/api/v1/kpi/summary?year=2023",
+    "/api/v1/kpi/productions/by-year?to_year=2023",
+    "/api/v1/kpi/productions/by-site?year=2023",
+    "/api/v1/kpi/productions/by-industry?year=2023",
+    "/api/v1/kpi/productions/shares?year=2023",
+    "/api/v1/kpi/jobs?year=2023",
+    "/api/v1/kpi/sites",
+    "/api/v1/kpi/corporations",
+    "/api/v1/kpi/corporations/rosatom",
+]
+
+
+def _error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body.get("code"), str) and body["code"]
+    assert isinstance(body.get("message"), str) and body["message"]
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+@pytest.mark.parametrize("url", LISTS + KPIS)
+def test_every_get_has_etag_and_last_modified_and_answers_304(client: Client, kpi_data: Any, url: str) -> None:
+    first = client.get(url)
+    assert first.status_code == 200, first.content[:300]
+    assert first.has_header("ETag")
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    if url.startswith("/api/v1/kpi/"):
+        assert first.has_header("Last-Modified")
+        since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+        assert since.status_code == 304
+
+
+def test_kpi_etag_and_last_modified_change_after_an_edit(client: Client, kpi_data: Any) -> None:
+    url = "/api/v1/kpi/productions/by-year?to_year=2023"
+    first = client.get(url)
+    assert [r["count"] for r in first.json()] == [27, 35]
+    time.sleep(0.01)
+    production = Production.objects.filter(opened_on__year=2022).first()
+    assert production is not None
+    production.delete()  # a deletion leaves no updated_at behind, yet the figure must change
+    second = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert [r["count"] for r in second.json()] == [26, 35]
+    assert second.json()[1]["change_percent"] == 35  # 9/26 = 34.6 % → 35
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code in (200, 304)
+
+
+def test_kpi_summary_values(client: Client, kpi_data: Any) -> None:
+    body = client.get("/api/v1/kpi/summary?year=2023").json()
+    assert (body["new_productions"], body["new_productions_previous"], body["new_productions_change_percent"]) == (
+        35,
+        27,
+        30,
+    )
+    assert body["shares"]["year"]["import_substitution_percent"] == 20.0
+    assert body["shares"]["year"]["no_domestic_analogue_percent"] == 8.6
+    assert body["registry"] == {"sites": 4, "organisations": 5, "residents": 3, "productions": 62, "jobs": 485}
+
+
+def test_kpi_site_rollup_and_corporation(client: Client, kpi_data: Any) -> None:
+    rows = client.get("/api/v1/kpi/productions/by-site?year=2023").json()
+    sez = next(r for r in rows if r["site"] and r["site"]["slug"] == "technopolis")
+    assert (sez["count"], sez["previous"], sez["change_percent"]) == (25, 17, 47)
+    rosatom = client.get("/api/v1/kpi/corporations/rosatom").json()
+    assert (rosatom["enterprises"], rosatom["subsidiaries"], rosatom["jobs"], rosatom["employees"]) == (3, 2, 25, 1500)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/v1/kpi/summary?year=1812", 400, "year_out_of_range"),
+        ("/api/v1/kpi/summary?year=2999", 400, "year_out_of_range"),
+        ("/api/v1/kpi/summary?year=abc", 422, "validation_error"),
+        ("/api/v1/kpi/productions/by-year?from_year=2024&to_year=2020", 400, "invalid_range"),
+        ("/api/v1/kpi/corporations/no-such-company", 404, "not_found"),
+    ],
+)
+def test_kpi_errors_are_json_with_a_code(
+    client: Client, kpi_data: Any, url: str, status: int, code: str | None
+) -> None:
+    _error(client.get(url), status, code)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/productions?year=abc",  # not a number
+        "/api/v1/productions?year=1800",  # year out of range
+        "/api/v1/productions?limit=-1",
+        "/api/v1/productions?offset=-5",
+        "/api/v1/productions?limit=100000",
+        "/api/v1/productions?site=no-such-site",  # unknown filter value
+        "/api/v1/productions/abc",
+        "/api/v1/productions/999999",
+        "/api/v1/organisations/no-such-org",
+        "/api/v1/sites?kind=moon-base",
+        "/api/v1/tours?colour=red",  # unknown filter field
+        "/api/v1/tours?date_from=31.12.2025",  # malformed date
+        "/api/v1/tours?page=0",
+        "/api/v1/tours?page=abc",
+        "/api/v1/tour-sessions?date_from=2025-13-45",
+        "/api/v1/tour-sessions/0",
+    ],
+)
+def test_bad_query_is_a_4xx_json_error(client: Client, kpi_data: Any, url: str) -> None:
+    response = client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code, response.content[:300])
+    _error(response, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [("/api/v1/productions?offset=99999", 62), ("/api/v1/tours?page=9999", 0)],
+)
+def test_page_beyond_the_end_is_an_empty_page_with_the_total(
+    client: Client, kpi_data: Any, url: str, count: int
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": count}
+
+
+def test_writes_need_an_operator_token(client: Client, kpi_data: Any, operator: Any) -> None:
+    body = {"full_name": "ООО «Гамма»", "short_name": "Гамма", "slug": "gamma"}
+    _error(client.post("/api/v1/organisations", body, content_type="application/json"), 401, "unauthorized")
+    bad = client.post(
+        "/api/v1/organisations", body, content_type="application/json", headers={"Authorization": "Bearer mp_nope"}
+    )
+    _error(bad, 401, "unauthorized")
+    _token, raw = api_token_create(user=operator, name="test")
+    auth = {"Authorization": f"Bearer {raw}"}
+    invalid = client.post("/api/v1/organisations", {"short_name": ""}, content_type="application/json", headers=auth)
+    assert invalid.status_code in (400, 422)
+    _error(invalid, invalid.status_code)
+    broken = client.post("/api/v1/organisations", "{not json", content_type="application/json", headers=auth)
+    assert 400 <= broken.status_code < 500
+    _error(broken, broken.status_code)
+
+
+def test_operator_write_changes_the_kpi_at_once(client: Client, kpi_data: Any, operator: Any) -> None:
+    """End to end: a production created through the API shows in the KPI without waiting for any timeout."""
+    before = client.get("/api/v1/kpi/summary?year=2023").json()["new_productions"]
+    _token, raw = api_token_create(user=operator, name="test")
+    response = client.post(
+        "/api/v1/productions",
+        {
+            "organisation": "alpha",
+            "site": "pechatniki",
+            "product": "Новый станок",
+            "opened_on": "2023-09-01",
+            "jobs": 12,
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 201, response.content[:500]
+    after = client.get("/api/v1/kpi/summary?year=2023").json()
+    assert after["new_productions"] == before + 1 == 36
+    assert after["new_productions_change_percent"] == 33  # 9/27 = 33.3 %
+
+
+def test_openapi_schema_is_complete(client: Client, db: Any) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["description"]
+    kpi = {p: v for p, v in schema["paths"].items() if p.startswith("/api/v1/kpi/")}
+    assert len(kpi) >= 10
+    for path, methods in kpi.items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), (path, method)
+            assert "200" in operation["responses"], (path, method)
+    components = schema["components"]["schemas"]
+    assert components["ProductionsYearOut"]["properties"]["change_percent"]["examples"] == [30]
+
+
+def test_docs_are_served_locally(client: Client, db: Any) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+    assert client.get("/api/docs").status_code in (301, 302)
