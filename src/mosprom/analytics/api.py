@@ -13,6 +13,7 @@ from ninja.decorators import decorate_view
 from mosprom.core.api_errors import ApiError
 
 from . import selectors
+from .exports import fraction_percent
 from .http import data_last_modified
 
 router = Router(tags=["kpi"])
@@ -162,7 +163,9 @@ class PartnershipsOut(Schema):
     projects_total: int = Field(..., examples=[40])
     projects_by_status: list[LabelCountOut]
     projects_by_category: list[LabelCountOut]
-    average_progress: float | None = Field(..., description="Average progress of the projects, %.", examples=[42.5])
+    average_progress: float | None = Field(
+        ..., description="Average share of done milestones per project, %.", examples=[42.5]
+    )
     overdue_milestones: int = Field(..., description="Milestones past their due date and not done.", examples=[3])
 
 
@@ -171,7 +174,11 @@ class TourismYearOut(Schema):
     new_hosts: int = Field(..., description="Companies that hosted their first tour that year.", examples=[10])
     registrations: int = Field(..., examples=[4800])
     visitors: int = Field(..., description="Visitors checked in.", examples=[4000])
-    attendance_rate: float | None = Field(..., description="Visitors per registered seat, %.", examples=[83.3])
+    attendance_rate: float | None = Field(
+        ...,
+        description="Checked-in registrations as a share of the registrations for past sessions, %.",
+        examples=[83.3],
+    )
 
 
 class FormatCountOut(Schema):
@@ -233,7 +240,7 @@ def partnerships_out(data: dict[str, Any] | None) -> dict[str, Any] | None:
         "projects_total": int(data.get("projects_total") or 0),
         "projects_by_status": _labels(data.get("projects_by_status")),
         "projects_by_category": _labels(data.get("projects_by_category")),
-        "average_progress": _decimal(data.get("average_progress")),
+        "average_progress": fraction_percent(data.get("average_progress")),
         "overdue_milestones": int(data.get("overdue_milestones") or 0),
     }
 
@@ -256,7 +263,7 @@ def tourism_out(data: dict[str, Any] | None) -> dict[str, Any] | None:
                 "new_hosts": int(get("new_hosts_per_year", y) or 0),
                 "registrations": int(get("registrations_per_year", y) or 0),
                 "visitors": int(get("visitors_per_year", y) or 0),
-                "attendance_rate": _decimal(get("attendance_rate_per_year", y)),
+                "attendance_rate": fraction_percent(get("attendance_rate_per_year", y)),
             }
             for y in years
         ],

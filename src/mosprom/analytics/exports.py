@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -270,7 +270,7 @@ def partnerships_table(year: int | None = None, today: date | None = None) -> Ta
                 expiring.get("count"),
             ],
             [_("Road-map projects"), data.get("projects_total")],
-            [_("Average progress, %"), _decimal(data.get("average_progress"))],
+            [_("Average progress, %"), fraction_percent(data.get("average_progress"))],
             [_("Overdue milestones"), data.get("overdue_milestones")],
         ],
     )
@@ -280,6 +280,13 @@ def _decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def fraction_percent(value: Any) -> Decimal | None:
+    """A fraction from the other parts (0.835) as a percentage with one decimal (83.5)."""
+    if value is None:
+        return None
+    return (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _label_counts_table(key: str, title: str, label: str, counts: dict[str, int] | None) -> Table | None:
@@ -350,7 +357,7 @@ def tourism_by_year_table(year: int | None = None, today: date | None = None) ->
                 get("new_hosts_per_year", y) or 0,
                 get("registrations_per_year", y) or 0,
                 get("visitors_per_year", y) or 0,
-                _decimal(get("attendance_rate_per_year", y)),
+                fraction_percent(get("attendance_rate_per_year", y)),
             ]
             for y in years
         ],

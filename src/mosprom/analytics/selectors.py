@@ -564,7 +564,8 @@ def tourism_summary() -> dict[str, Any] | None:
     compute = getattr(module, "programme_kpis", None) if module else None
     if compute is None:
         return None
-    return cached_kpi("tourism_summary", lambda: dict(compute()), timezone.localdate())
+    # keyed by the hour too: attendance counts sessions that are already past
+    return cached_kpi("tourism_summary", lambda: dict(compute()), timezone.now().strftime("%Y%m%d%H"))
 
 
 # --- the summary the dashboard and the report open with -----------------------------------------------------
