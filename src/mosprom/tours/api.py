@@ -1,7 +1,5 @@
 """Public read API of tours and sessions (with seats left), and registration through the same service."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
