@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
+from mosprom.core.roles import operators_group
 from mosprom.partnerships.models import Agreement, AgreementParty, Direction, Duty, Milestone, Project
 from mosprom.registry.models import Organisation, Site
 
@@ -393,10 +395,7 @@ def _synthetic(orgs: dict[str, Organisation], sites: dict[str, Site], agreement:
                 weights=[80, 12, 8],
             )[0]
         else:
-            status = rng.choices(
-                [Project.Status.IMPLEMENTATION, Project.Status.SUSPENDED, Project.Status.PREPARATION],
-                weights=[80, 8, 12],
-            )[0]
+            status = rng.choices([Project.Status.IMPLEMENTATION, Project.Status.SUSPENDED], weights=[90, 10])[0]
         investment = Decimal(rng.randint(5, 4000) * 5)
         milestone_specs: list[tuple[str, Organisation, date, date | None]] = []
         n = rng.randint(2, 5)
@@ -460,6 +459,11 @@ def load() -> list[str]:
     agreements = _agreements(orgs)
     real = _real_projects(orgs, sites, agreements, today)
     synthetic = _synthetic(orgs, sites, agreements["session"], today)
+    # The back-office autocomplete of organisations and sites asks the registry admin, which checks
+    # Django's model permissions: let operators look them up.
+    operators_group().permissions.add(
+        *Permission.objects.filter(content_type__app_label="registry", codename__in=["view_organisation", "view_site"])
+    )
     operator = get_user_model().objects.filter(username="operator").first()
     if operator is not None:
         for key in ("ev", "offset", "session"):

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from mosprom.registry.models import Organisation
 
@@ -107,7 +107,13 @@ def roadmap_projects(
         )
     else:
         qs = qs.prefetch_related(Prefetch("duties", queryset=_duties()))
-    return qs.order_by("category", "status", "planned_start", "code")
+    category_rank = Case(
+        *[When(category=v, then=Value(i)) for i, v in enumerate(Project.Category.values)], output_field=IntegerField()
+    )
+    status_rank = Case(
+        *[When(status=v, then=Value(i)) for i, v in enumerate(Project.Status.values)], output_field=IntegerField()
+    )
+    return qs.order_by(category_rank, status_rank, "planned_start", "code")
 
 
 def _duties() -> QuerySet[Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .models import Project
 
-LABEL_W = 300
+LABEL_W = 250
 CHART_W = 700
 ROW_H = 26
 TOP = 34
@@ -42,7 +42,7 @@ def _dates(project: Project, with_milestones: bool) -> list[date]:
     return found
 
 
-def _short(text: str, limit: int = 40) -> str:
+def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -115,7 +115,7 @@ def render_timeline(projects: Sequence[Project], *, today: date, with_milestones
         if bar_start and bar_end:
             x1, x2 = x(bar_start), x(bar_end + timedelta(days=1))
             w = max(x2 - x1, 3)
-            fill = STATUS_FILL.get(project.status, "#b1b4b6")
+            fill = OVERDUE if late else STATUS_FILL.get(project.status, "#b1b4b6")
             progress = project.progress
             tip = _("%(title)s: %(start)s – %(end)s, %(status)s") % {
                 "title": project.title,
@@ -163,8 +163,10 @@ def render_timeline(projects: Sequence[Project], *, today: date, with_milestones
             }[state]
             out.append(
                 format_html(
-                    '<path class="milestone {}" d="M{} {} L{} {} L{} {} L{} {} Z"><title>{}: {} ({})</title></path>',
+                    '<path class="milestone {}" data-project="{}" d="M{} {} L{} {} L{} {} L{} {} Z">'
+                    "<title>{}: {} ({})</title></path>",
                     state,
+                    project.pk,
                     mx,
                     my - 7,
                     mx + 7,
