@@ -53,7 +53,7 @@ def test_organisation_list_bad_filter_is_a_message_not_500(client: Any, populate
     body = response.content.decode()
     assert response.status_code == 400
     assert "Выберите корректный вариант" in body
-    assert f'value="{list(params.values())[0]}"' not in body or "error-summary" in body
+    assert "error-summary" in body
 
 
 def test_organisation_list_paginates_with_constant_queries(
@@ -108,7 +108,7 @@ def test_map_lists_sites_with_coordinates(
         response = client.get(reverse("registry:map"))
     body = response.content.decode()
     assert "registry/leaflet/leaflet.js" in body
-    assert "55,7220" in body or "55.7220" in body
+    assert "55,7220; 37,8930" in body
     assert '"lat": 55.722' in body
 
 

@@ -18,6 +18,7 @@ from mosprom.core.text import fold
 from .models import Industry, Organisation, Production, Residency, Site, Status, StatusKind
 
 TECHNOPOLIS_SLUG = "technopolis-moscow"
+SITE_PAGE_ROWS = 30  # the site page shows this many residents and productions, then links to the full lists
 
 
 class UnknownFilterValue(ValueError):
@@ -120,12 +121,14 @@ def site_detail(*, site: Site) -> dict[str, Any]:
         .order_by("-opened_on", "product")
     )
     statuses = Status.objects.filter(site_id__in=ids).select_related("kind", "holder").order_by("-granted_on")
-    children = [s for s in site_list_annotated().filter(parent=site)]
+    children = list(site_list_annotated().filter(parent=site))
     return {
         "site": site,
         "children": children,
-        "residencies": residencies,
-        "productions": productions,
+        "residencies": list(residencies[:SITE_PAGE_ROWS]),
+        "resident_total": residencies.count(),
+        "productions": list(productions[:SITE_PAGE_ROWS]),
+        "production_total": productions.count(),
         "statuses": statuses,
         "has_pin": site.latitude is not None and site.longitude is not None,
     }

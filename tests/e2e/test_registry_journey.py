@@ -1,0 +1,58 @@
+"""A visitor's journey through the registry in a real browser."""
+
+from typing import Any
+
+import pytest
+
+from mosprom.demo import registry as demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_data(transactional_db: Any) -> None:
+    demo.load()
+
+
+def test_home_language_search_site_and_organisation(page: Any, demo_data: None) -> None:
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.get_by_test_id("lang-en").click()
+    page.wait_for_selector("html[lang=en]")
+    page.get_by_test_id("lang-ru").click()
+    page.wait_for_selector("html[lang=ru]")
+
+    page.fill("#home-q", "росатом")
+    page.locator("form.search-box button").click()
+    page.wait_for_url("**/organisations/?q=*")
+    table = page.get_by_test_id("organisation-table")
+    assert "Госкорпорация «Росатом»" in table.inner_text()
+    table.get_by_role("link", name="Госкорпорация «Росатом»").click()
+    page.wait_for_url("**/organisations/rosatom/")
+    assert "«Рэнера»" in page.locator("main").inner_text()
+
+    page.goto("/sites/")
+    page.get_by_test_id("site-tree").get_by_role("link", name="Руднево").click()
+    page.wait_for_url("**/sites/rudnevo/")
+    main = page.locator("main").inner_text()
+    assert "Банкоматы" in main and "ФЦ БАС" in main
+    page.screenshot(path="/tmp/registry-site.png", full_page=True)
+
+
+def test_map_shows_markers_without_tiles(page: Any, demo_data: None, settings: Any) -> None:
+    settings.MAP_TILE_URL = ""
+    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    page.goto("/map/")
+    page.wait_for_selector("[data-registry-map][data-ready=true]")
+    assert page.locator(".leaflet-marker-icon").count() >= 10
+    assert "Руднево" in page.get_by_test_id("map-list").inner_text()
+    page.screenshot(path="/tmp/registry-map.png", full_page=True)
+
+
+def test_readable_at_390px(phone_page: Any, demo_data: None) -> None:
+    for path in ["/", "/organisations/", "/sites/", "/productions/", "/organisations/rosatom/", "/map/"]:
+        phone_page.goto(path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"{path} scrolls sideways at 390px ({width}px)"
+        name = path.strip("/").replace("/", "-") or "home"
+        phone_page.screenshot(path=f"/tmp/registry-390-{name}.png", full_page=True)
