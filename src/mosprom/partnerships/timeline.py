@@ -46,7 +46,10 @@ def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def render_timeline(projects: Sequence[Project], *, today: date, with_milestones: bool, title: str = "") -> SafeString:
+def render_timeline(
+    projects: Sequence[Project], *, today: date, with_milestones: bool, title: str = "", labels: bool = True
+) -> SafeString:
+    label_w = LABEL_W if labels else 12
     rows = list(projects)
     all_dates = [today]
     for p in rows:
@@ -56,10 +59,10 @@ def render_timeline(projects: Sequence[Project], *, today: date, with_milestones
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:
-        return round(LABEL_W + (day - start).days / span * CHART_W, 1)
+        return round(label_w + (day - start).days / span * CHART_W, 1)
 
     height = TOP + len(rows) * ROW_H + BOTTOM
-    width = LABEL_W + CHART_W + 20
+    width = label_w + CHART_W + 20
     out: list[str] = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-testid="timeline" '
@@ -100,16 +103,17 @@ def render_timeline(projects: Sequence[Project], *, today: date, with_milestones
         if i % 2:
             out.append(format_html('<rect class="stripe" x="0" y="{}" width="{}" height="{}"/>', y, width, ROW_H))
         label = f"{project.code} · {project.title}"
-        out.append(
-            format_html(
-                '<a href="{}"><text class="label{}" x="6" y="{}"><title>{}</title>{}</text></a>',
-                project.get_absolute_url(),
-                " late" if late else "",
-                y + ROW_H / 2 + 4,
-                label,
-                _short(label),
+        if labels:
+            out.append(
+                format_html(
+                    '<a href="{}"><text class="label{}" x="6" y="{}"><title>{}</title>{}</text></a>',
+                    project.get_absolute_url(),
+                    " late" if late else "",
+                    y + ROW_H / 2 + 4,
+                    label,
+                    _short(label),
+                )
             )
-        )
         bar_start = project.planned_start or project.actual_start
         bar_end = project.planned_end or project.actual_end or bar_start
         if bar_start and bar_end:

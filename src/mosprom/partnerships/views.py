@@ -175,7 +175,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "operator": operator,
             "today": today,
             "late": project.is_late(today),
-            "timeline": render_timeline([project], today=today, with_milestones=operator, title=project.title),
+            "timeline": render_timeline(
+                [project], today=today, with_milestones=operator, title=project.title, labels=False
+            ),
         },
     )
 
