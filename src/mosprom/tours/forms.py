@@ -25,13 +25,13 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search tours"), required=False, max_length=200)
     format = forms.ChoiceField(label=_("Format"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     site = forms.ChoiceField(label=_("Site"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Date to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     age = forms.IntegerField(label=_("Age of the youngest visitor"), required=False, min_value=0, max_value=120)
     free = forms.BooleanField(label=_("Only with free seats"), required=False)
 
@@ -50,29 +50,37 @@ class CatalogueFilterForm(forms.Form):
         ]
 
 
+def _required(message: Any) -> dict[str, Any]:
+    return {"required": True, "error_messages": {"required": message}}
+
+
 class RegistrationForm(forms.Form):
-    session = forms.TypedChoiceField(label=_("Date and time"), coerce=int, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    """Collects the visitor's data; the rules are the service's (services.validate_visitor)."""
+
+    session = forms.TypedChoiceField(
+        label=_("Date and time"), coerce=int, widget=forms.RadioSelect, **_required(_("Choose a date and time."))
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200, **_required(_("Enter your name.")))
     email = forms.CharField(
         label=_("E-mail"),
         max_length=254,
-        required=False,
         help_text=_("We will send the confirmation link and the ticket here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        **_required(_("Enter an e-mail address in the correct format, like name@example.com.")),
     )
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,
-        required=False,
         help_text=_("For urgent changes only, like +7 495 123-45-67."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        **_required(_("Enter your phone number.")),
     )
     party_size = forms.IntegerField(
         label=_("How many people, including you"),
-        required=False,
         initial=1,
         min_value=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+        **_required(_("Enter how many people will come (at least 1).")),
     )
     group_name = forms.CharField(
         label=_("School or organisation"),
@@ -82,7 +90,8 @@ class RegistrationForm(forms.Form):
     )
     group_leader = forms.CharField(label=_("Group leader"), max_length=200, required=False)
     consent = forms.BooleanField(
-        label=_("I agree to the processing of my personal data to register for the tour"), required=False
+        label=_("I agree to the processing of my personal data to register for the tour"),
+        **_required(_("You must agree to the processing of personal data to register.")),
     )
 
     def __init__(self, *args: Any, sessions: list[Session], **kwargs: Any) -> None:
@@ -90,11 +99,38 @@ class RegistrationForm(forms.Form):
         from django.utils import formats
         from django.utils import timezone as tz
 
-        cast(forms.ChoiceField, self.fields["session"]).choices = [
-            (s.pk, formats.date_format(tz.localtime(s.starts_at), "j E Y, l, H:i")) for s in sessions
-        ]
+        def label(moment: Any) -> str:
+            local = tz.localtime(moment)
+            return (
+                f"{formats.date_format(local, 'j E Y')}, {formats.date_format(local, 'l').lower()}, "
+                f"{formats.time_format(local, 'H:i')}"
+            )
+
+        cast(forms.ChoiceField, self.fields["session"]).choices = [(s.pk, label(s.starts_at)) for s in sessions]
         self.fields["party_size"].widget.attrs["max"] = max_party_size()
         self.fields["party_size"].help_text = _("At most %(max)s.") % {"max": max_party_size()}
+
+    def clean(self) -> dict[str, Any]:
+        """Run the service's checks too, so every problem is listed at once (not one per submit)."""
+        from . import services
+
+        data = super().clean() or {}
+        try:
+            services.validate_visitor(
+                name=data.get("name") or "",
+                email=data.get("email") or "",
+                phone=data.get("phone") or "",
+                party_size=data.get("party_size"),
+                group_name=data.get("group_name") or "",
+                group_leader=data.get("group_leader") or "",
+                consent=bool(data.get("consent")),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field in self.fields and field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
+        return data
 
 
 class TourForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.models import TimeStampedModel
@@ -39,7 +39,7 @@ class Season(models.Model):
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    ends_on = models.DateField(pgettext_lazy("season", "ends on"))
     registration_opens_on = models.DateField(_("registration opens on"))
 
     class Meta:
@@ -149,8 +149,8 @@ class Tour(TimeStampedModel):
 
 class Session(TimeStampedModel):
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", _("scheduled")
-        CANCELLED = "cancelled", _("cancelled")
+        SCHEDULED = "scheduled", pgettext_lazy("session state", "scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("session state", "cancelled")
 
     tour = models.ForeignKey(Tour, verbose_name=_("tour"), on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
@@ -184,8 +184,8 @@ class Registration(TimeStampedModel):
         HELD = "held", _("awaiting confirmation")
         CONFIRMED = "confirmed", _("confirmed")
         CHECKED_IN = "checked_in", _("checked in")
-        CANCELLED = "cancelled", _("cancelled")
-        EXPIRED = "expired", _("expired")
+        CANCELLED = "cancelled", pgettext_lazy("registration state", "cancelled")
+        EXPIRED = "expired", pgettext_lazy("registration state", "expired")
 
     ACTIVE_STATES = (State.HELD, State.CONFIRMED, State.CHECKED_IN)
 

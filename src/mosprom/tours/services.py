@@ -201,7 +201,7 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _validate_visitor(
+def validate_visitor(
     *,
     name: str,
     email: str,
@@ -439,7 +439,7 @@ def registration_create(
 ) -> RegistrationOutcome:
     """Hold seats and send the confirmation link. A repeated submission for the same session and
     e-mail creates nothing new: it re-sends the pending confirmation or the ticket."""
-    visitor = _validate_visitor(
+    visitor = validate_visitor(
         name=name,
         email=email,
         phone=phone,
@@ -575,7 +575,7 @@ def waitlist_join(
     language: str = "ru",
     now: datetime | None = None,
 ) -> WaitlistEntry:
-    visitor = _validate_visitor(
+    visitor = validate_visitor(
         name=name,
         email=email,
         phone=phone,
