@@ -89,3 +89,8 @@ def test_api_docs_are_served_without_a_cdn(client: Any) -> None:
     assert "/static/ninja/swagger-ui" in body
     assert client.get("/api/docs").status_code == 302
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_english_browser_still_gets_russian_until_it_switches(client: Any) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="ru">' in response.content.decode()
