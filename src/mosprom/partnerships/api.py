@@ -89,20 +89,34 @@ class ProjectPage(Schema):
 
 
 class AgreementFilters(Schema):
-    partner: str | None = Field(None, description="Slug of a party organisation.", examples=["rosatom"])
-    kind: str | None = Field(None, description="cooperation, offset, memorandum, strategic_session, other.")
+    partner: str | None = Field(
+        None, description="Slug of a party organisation; unknown: 422 `unknown_partner`.", examples=["rosatom"]
+    )
+    kind: str | None = Field(
+        None,
+        description="Kind of agreement; an unknown value is answered 422 `unknown_kind`.",
+        json_schema_extra={"enum": Agreement.Kind.values},
+    )
     active: bool | None = Field(None, description="true: only agreements in force today; false: only the others.")
     limit: int = Field(50, ge=1, le=500, description="Page size.")
     offset: int = Field(0, ge=0, le=1_000_000, description="Items to skip.")
 
 
 class ProjectFilters(Schema):
-    partner: str | None = Field(None, description="Slug of the partner organisation.", examples=["rosatom"])
-    agreement: str | None = Field(None, description="Slug of the agreement.")
-    category: str | None = Field(
-        None, description="property, production, energy, ecology, digitalisation, transport, science, education."
+    partner: str | None = Field(
+        None, description="Slug of the partner organisation; unknown: 422 `unknown_partner`.", examples=["rosatom"]
     )
-    status: str | None = Field(None, description="idea, preparation, implementation, completed, suspended, cancelled.")
+    agreement: str | None = Field(None, description="Slug of the agreement; unknown: 422 `unknown_agreement`.")
+    category: str | None = Field(
+        None,
+        description="Category; an unknown value is answered 422 `unknown_category`.",
+        json_schema_extra={"enum": Project.Category.values},
+    )
+    status: str | None = Field(
+        None,
+        description="Status; an unknown value is answered 422 `unknown_status`.",
+        json_schema_extra={"enum": Project.Status.values},
+    )
     active: bool | None = Field(None, description="true: only open projects (not completed or cancelled).")
     limit: int = Field(50, ge=1, le=500, description="Page size.")
     offset: int = Field(0, ge=0, le=1_000_000, description="Items to skip.")
@@ -181,7 +195,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 
 @router.get(
     "/agreements/{slug}",
-    response={200: AgreementOut, 404: ErrorOut},
+    response={200: AgreementOut, 404: ErrorOut, 422: ErrorOut},
     summary="One agreement",
 )
 def get_agreement(request: HttpRequest, slug: str) -> Any:
@@ -253,7 +267,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
 
 @router.get(
     "/projects/{project_id}",
-    response={200: ProjectOut, 404: ErrorOut},
+    response={200: ProjectOut, 404: ErrorOut, 422: ErrorOut},
     summary="One road-map project",
 )
 def get_project(request: HttpRequest, project_id: int) -> Any:
