@@ -23,7 +23,9 @@ from mosprom.registry.models import Organisation, Production, Residency, Site
 def _page_tables(html: str) -> dict[str, list[list[str]]]:
     """Every KPI table of a page as rows of cell texts (header row first)."""
     tables: dict[str, list[list[str]]] = {}
-    for key, body in re.findall(r'<table class="table kpi-table" data-table="([a-z0-9-]+)">(.*?)</table>', html, re.S):
+    for key, body in re.findall(
+        r'<table class="table kpi-table[^"]*" data-table="([a-z0-9-]+)">(.*?)</table>', html, re.S
+    ):
         rows = []
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
             cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)

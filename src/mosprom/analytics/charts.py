@@ -83,8 +83,8 @@ def column_chart(
     *,
     title: str,
     stacked: bool = False,
-    width: int = 480,
-    height: int = 260,
+    width: int = 360,
+    height: int = 220,
 ) -> SafeString:
     """Vertical bars (grouped or stacked) for a few categories such as years."""
     legend_h = _legend_height(series, width)
@@ -165,7 +165,7 @@ def bar_chart(
         peak = max([float(v or 0) for _n, values in series for v in values] or [0])
     scale = plot_w / (peak or 1)
     for i, label in enumerate(labels):
-        parts.append(f'<text x="0" y="{y + 15}" font-size="14" fill="#0b0c0c">{escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 15}" font-size="15" fill="#0b0c0c">{escape(label)}</text>')
         bar_y = y + 20
         if stacked:
             x = 0.0
@@ -200,8 +200,8 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[Number | None]]],
     *,
     title: str,
-    width: int = 480,
-    height: int = 240,
+    width: int = 360,
+    height: int = 220,
 ) -> SafeString:
     """Lines with a dot and the value at each point (missing values break the line)."""
     legend_h = _legend_height(series, width)

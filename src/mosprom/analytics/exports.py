@@ -134,7 +134,7 @@ def productions_by_site_table(year: int, today: date | None = None) -> Table:
             Column(_("Site"), TEXT),
             Column(str(year)),
             Column(str(year - 1)),
-            Column(_("Change"), CHANGE),
+            Column(_("Change on the year before"), CHANGE),
         ],
         rows=[[_site_name(r["site"]), r["count"], r["previous"], r["change_percent"]] for r in rows],
         levels=[r["site"]["level"] if r["site"] else 0 for r in rows],
@@ -151,7 +151,7 @@ def productions_by_industry_table(year: int, today: date | None = None) -> Table
             Column(_("Industry"), TEXT),
             Column(str(year)),
             Column(str(year - 1)),
-            Column(_("Change"), CHANGE),
+            Column(_("Change on the year before"), CHANGE),
         ],
         rows=[
             [
@@ -183,9 +183,9 @@ def production_shares_table(year: int, today: date | None = None) -> Table:
             [
                 _("All new productions"),
                 y["total"],
-                None if not y["total"] else Decimal(100),
+                None if not y["total"] else Decimal("100.0"),
                 a["total"],
-                None if not a["total"] else Decimal(100),
+                None if not a["total"] else Decimal("100.0"),
             ],
             [
                 _("Import-substituting"),

@@ -58,18 +58,20 @@ def parse_year(raw: object, *, default: int | None = None) -> int:
 
 
 def default_year() -> int:
-    """The latest year (up to this year) in which a production opened; this year when there is none."""
+    """The last complete year with a new production (the figures press releases quote); when there is none, the
+    current year if it has one, else the current year all the same."""
     return cached_kpi("default_year", _default_year, year_max())
 
 
 def _default_year() -> int:
+    this_year = year_max()
     latest = (
-        Production.objects.filter(opened_on__isnull=False, opened_on__year__lte=year_max())
+        Production.objects.filter(opened_on__isnull=False, opened_on__year__lt=this_year)
         .order_by("-opened_on")
         .values_list("opened_on", flat=True)
         .first()
     )
-    return latest.year if latest else year_max()
+    return latest.year if latest else this_year
 
 
 def year_choices() -> list[int]:
@@ -409,6 +411,10 @@ def _registry_totals(on: date) -> dict[str, int]:
 # The registry may carry a corporation's total staff (all regions) under one of these names; the share of its
 # staff working in Moscow is computed only where such a figure is known.
 _TOTAL_STAFF_FIELDS = ("staff_total", "total_staff", "employees_total", "total_employees")
+
+
+# A group of companies is headed by a business; a ministry or a university with a subordinate body is not one.
+CORPORATE_KINDS = {Organisation.Kind.COMPANY, Organisation.Kind.STATE_CORPORATION, Organisation.Kind.JOINT_STOCK}
 
 
 def _total_staff_field() -> str | None:

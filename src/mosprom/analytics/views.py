@@ -54,13 +54,24 @@ def _chart_stacked_kinds(year: int) -> str:
     )
 
 
+def _finest(table: exports.Table) -> list[list[Any]]:
+    """Rows of the site tree that have no child rows in the table: the finest breakdown, nothing counted twice."""
+    rows = []
+    for index, row in enumerate(table.rows):
+        level = table.levels[index] if index < len(table.levels) else 0
+        next_level = table.levels[index + 1] if index + 1 < len(table.levels) else -1
+        if next_level <= level:
+            rows.append(row)
+    return rows
+
+
 def _chart_by_site(table: exports.Table, year: int) -> str:
-    roots = [row for row, level in zip(table.rows, table.levels, strict=False) if level == 0][:TOP_N]
-    if not roots:
+    rows = sorted(_finest(table), key=lambda r: (-r[1], -r[2]))[:TOP_N]
+    if not rows:
         return ""
     return charts.bar_chart(
-        [r[0] for r in roots],
-        [(str(year), [r[1] for r in roots]), (str(year - 1), [r[2] for r in roots])],
+        [r[0] for r in rows],
+        [(str(year), [r[1] for r in rows]), (str(year - 1), [r[2] for r in rows])],
         title=table.title,
     )
 
@@ -77,11 +88,10 @@ def _chart_by_industry(table: exports.Table, year: int) -> str:
 
 
 def _chart_sites(table: exports.Table) -> str:
-    roots = [row for row, level in zip(table.rows, table.levels, strict=False) if level == 0]
-    roots = sorted(roots, key=lambda r: -r[1])[:TOP_N]
-    if not roots:
+    rows = sorted(_finest(table), key=lambda r: -r[1])[:TOP_N]
+    if not rows:
         return ""
-    return charts.bar_chart([r[0] for r in roots], [(_("Residents"), [r[1] for r in roots])], title=table.title)
+    return charts.bar_chart([r[0] for r in rows], [(_("Residents"), [r[1] for r in rows])], title=table.title)
 
 
 def _chart_counts(table: exports.Table | None) -> str:
