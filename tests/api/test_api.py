@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from mosprom.analytics import cache as kpi_cache
 from mosprom.core.api_auth import api_token_create
 from mosprom.registry.models import Production
 
@@ -25,6 +27,13 @@ KPIS = [
 ]
 
 
+@pytest.fixture
+def settled(kpi_data: Any) -> Any:
+    """The data last changed two seconds ago (Last-Modified is only given once the second of a change is over)."""
+    cache.set(kpi_cache.VERSION_KEY, str(time.time_ns() - 2_000_000_000), timeout=None)
+    return kpi_data
+
+
 def _error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("application/json")
@@ -37,7 +46,7 @@ def _error(response: Any, status: int, code: str | None = None) -> dict[str, Any
 
 
 @pytest.mark.parametrize("url", LISTS + KPIS)
-def test_every_get_has_etag_and_last_modified_and_answers_304(client: Client, kpi_data: Any, url: str) -> None:
+def test_every_get_has_etag_and_last_modified_and_answers_304(client: Client, settled: Any, url: str) -> None:
     first = client.get(url)
     assert first.status_code == 200, first.content[:300]
     assert first.has_header("ETag")
@@ -49,7 +58,7 @@ def test_every_get_has_etag_and_last_modified_and_answers_304(client: Client, kp
         assert since.status_code == 304
 
 
-def test_kpi_etag_and_last_modified_change_after_an_edit(client: Client, kpi_data: Any) -> None:
+def test_kpi_etag_and_last_modified_change_after_an_edit(client: Client, settled: Any) -> None:
     url = "/api/v1/kpi/productions/by-year?to_year=2023"
     first = client.get(url)
     assert [r["count"] for r in first.json()] == [27, 35]
@@ -197,3 +206,27 @@ def test_docs_are_served_locally(client: Client, db: Any) -> None:
     html = response.content.decode()
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
     assert client.get("/api/docs").status_code in (301, 302)
+
+
+def test_last_modified_middleware_covers_the_whole_api(client: Client, settled: Any, settings: Any) -> None:
+    """analytics.http.ApiLastModifiedMiddleware (to be listed right after ConditionalGetMiddleware) stamps every
+    API list with the data's Last-Modified, so If-Modified-Since answers 304 everywhere."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.middleware.http.ConditionalGetMiddleware") + 1,
+        "mosprom.analytics.http.ApiLastModifiedMiddleware",
+    )
+    settings.MIDDLEWARE = middleware
+    for url in ("/api/v1/sites", "/api/v1/productions", "/api/v1/tours"):
+        first = client.get(url)
+        assert first.has_header("Last-Modified"), url
+        assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert not client.get("/api/v1/openapi.json").has_header("Last-Modified")
+    stamp = client.get("/api/v1/sites")["Last-Modified"]
+    Production.objects.filter(opened_on__year=2023).first().delete()  # type: ignore[union-attr]
+    changed = client.get("/api/v1/productions", headers={"If-Modified-Since": stamp})
+    assert changed.status_code == 200  # within the second of the change: no date, so no false 304
+    assert not changed.has_header("Last-Modified")
+    time.sleep(1.05)
+    later = client.get("/api/v1/productions", headers={"If-Modified-Since": stamp})
+    assert later.status_code == 200 and later["Last-Modified"] != stamp

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from .cache import data_changed_at
@@ -41,7 +42,11 @@ def newest_updated_at(*querysets: QuerySet[Any]) -> datetime | None:
 
 def _stamp(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if request.method in ("GET", "HEAD") and response.status_code == 200:
-        set_last_modified(response, data_changed_at())
+        changed = data_changed_at()
+        # HTTP dates have one-second resolution: within the second of a change a later change could carry the same
+        # date, so no Last-Modified is given then (the ETag still validates); from the next second on it is exact.
+        if changed <= timezone.now():
+            set_last_modified(response, changed)
     return response
 
 
