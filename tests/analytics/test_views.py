@@ -158,3 +158,21 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # cached: the second view reads the figures from the cache
     with django_assert_max_num_queries(4):
         assert client.get(reverse("analytics:dashboard"), {"year": 2023}).status_code == 200
+
+
+def test_empty_registry_renders_everything(client: Any, db: Any) -> None:
+    for url in ("/analytics/", "/analytics/report/", "/analytics/?year=2020"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Данных за этот период пока нет." in response.content.decode()
+    for key in exports.TABLES:
+        assert client.get(f"/analytics/export/{key}.xlsx").status_code in (200, 404)
+        assert client.get(f"/analytics/export/{key}.csv").status_code in (200, 404)
+
+
+def test_english_numbers(client: Any, kpi_data: Any) -> None:
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("analytics:dashboard"), {"year": 2023}).content.decode()
+    assert "Moscow industry in figures" in html
+    assert "+30%" in html
+    assert "20.0%" in html
