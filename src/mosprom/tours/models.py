@@ -35,7 +35,7 @@ def new_token() -> str:
 
 
 class Season(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("tours", "name"), max_length=120)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     starts_on = models.DateField(_("starts on"))
@@ -59,7 +59,7 @@ class Season(models.Model):
 
 
 class Format(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(pgettext_lazy("tours", "name"), max_length=80, unique=True)
     name_en = models.CharField(_("name in English"), max_length=80, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     is_online = models.BooleanField(_("online"), default=False)
@@ -78,7 +78,7 @@ class Format(models.Model):
 
 
 class Audience(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(pgettext_lazy("tours", "name"), max_length=80, unique=True)
     name_en = models.CharField(_("name in English"), max_length=80, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
@@ -159,8 +159,8 @@ class Session(TimeStampedModel):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("tours", "session")
+        verbose_name_plural = pgettext_lazy("tours", "sessions")
         ordering = ["starts_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(capacity__gte=0), name="session_capacity_non_negative")]
 
@@ -190,9 +190,9 @@ class Registration(TimeStampedModel):
     ACTIVE_STATES = (State.HELD, State.CONFIRMED, State.CHECKED_IN)
 
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"
+        Session, verbose_name=pgettext_lazy("tours", "session"), on_delete=models.CASCADE, related_name="registrations"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -248,9 +248,11 @@ class WaitlistEntry(TimeStampedModel):
         EXPIRED = "expired", _("offer expired")
         CANCELLED = "cancelled", _("left the waitlist")
 
-    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="waitlist")
+    session = models.ForeignKey(
+        Session, verbose_name=pgettext_lazy("tours", "session"), on_delete=models.CASCADE, related_name="waitlist"
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

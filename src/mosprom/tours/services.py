@@ -377,13 +377,14 @@ def _serve_waitlist(session: Session, now: datetime) -> list[WaitlistEntry]:
     _expire_stale(session, now)
     if not _offers_possible(session, now):
         return []
-    free = selectors.seats_left(session, now=now)
+    waiting = list(
+        WaitlistEntry.objects.filter(session=session, state=WaitlistEntry.State.WAITING).order_by("position", "id")
+    )
     offered: list[WaitlistEntry] = []
-    if free <= 0:
+    if not waiting:
         return offered
-    for entry in WaitlistEntry.objects.filter(session=session, state=WaitlistEntry.State.WAITING).order_by(
-        "position", "id"
-    ):
+    free = selectors.seats_left(session, now=now)
+    for entry in waiting:
         if free <= 0:
             break
         if entry.party_size > free:
