@@ -162,3 +162,23 @@ def test_openapi_and_docs(client: Any, db: Any) -> None:
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"https://cdn" not in docs.content
+
+
+@pytest.mark.parametrize("body", ["[]", '"x"', "[1, 2]", "null"])
+def test_patch_refuses_a_body_that_is_not_an_object(
+    client: Any, auth: dict[str, str], populated: dict[str, Any], body: str
+) -> None:
+    response = client.patch("/api/v1/organisations/renera", body, content_type="application/json", **auth)
+    assert response.status_code in (400, 422)
+    assert "code" in response.json()
+
+
+def test_invalid_json_is_400_json(client: Any, auth: dict[str, str], db: Any) -> None:
+    response = client.post("/api/v1/organisations", "{oops", content_type="application/json", **auth)
+    assert response.status_code == 400 and response.json()["code"] == "http_400"
+
+
+def test_site_and_organisation_kinds_have_distinct_schemas(client: Any, db: Any) -> None:
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "sez" in components["SiteKind"]["enum"]
+    assert "company" in components["OrganisationKind"]["enum"]

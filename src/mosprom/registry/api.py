@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BaseModel
 
 from mosprom.core.api_auth import OperatorTokenAuth
 from mosprom.core.api_errors import ApiError
@@ -20,6 +22,11 @@ from .models import Industry, Organisation, Production, Site, Status
 router = Router(tags=["registry"])
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
+
+# Distinct enum names: Site.Kind and Organisation.Kind would both become «Kind» in the OpenAPI components.
+SiteKind = Enum("SiteKind", {k.name: k.value for k in Site.Kind}, type=str)  # type: ignore[misc]
+OrganisationKind = Enum("OrganisationKind", {k.name: k.value for k in Organisation.Kind}, type=str)  # type: ignore[misc]
+StatusState = Enum("StatusState", {k.name: k.value for k in Status.State}, type=str)  # type: ignore[misc]
 MAX_ID = 2**31 - 1
 
 
@@ -39,14 +46,21 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class SiteOut(Schema):
     id: int
     slug: str = Field(..., examples=["rudnevo"])
     name: str = Field(..., examples=["Руднево"])
-    kind: Site.Kind = Field(..., description="Kind of site.")
+    kind: SiteKind = Field(..., description="Kind of site.")
     parent: str | None = Field(
         None, description="Slug of the site this one belongs to.", examples=["technopolis-moscow"]
     )
@@ -94,7 +108,7 @@ class OrganisationOut(Schema):
     slug: str = Field(..., examples=["renera"])
     short_name: str = Field(..., examples=["«Рэнера»"])
     full_name: str
-    kind: Organisation.Kind
+    kind: OrganisationKind
     inn: str | None = Field(None, description="INN (10 or 12 digits).", examples=["7706413348"])
     ogrn: str | None = Field(None, description="OGRN (13 or 15 digits).")
     parent: str | None = Field(None, description="Slug of the parent organisation.", examples=["rosatom"])
@@ -118,11 +132,11 @@ class OrganisationOut(Schema):
         return [str(v) for v in (obj.name_variants or [])]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(BaseModel):  # plain pydantic: a JSON array or string is refused
     short_name: str = Field(..., min_length=1, max_length=200, examples=["ООО «Пример»"])
     full_name: str = Field("", max_length=400)
     slug: str = Field("", max_length=120, pattern=r"^[-a-zA-Z0-9_]*$", description="Made from the name when empty.")
-    kind: Organisation.Kind = Organisation.Kind.COMPANY
+    kind: OrganisationKind = OrganisationKind.COMPANY  # type: ignore[attr-defined]
     inn: str | None = Field(None, max_length=12, description="Checked with its checksum.", examples=["7706413348"])
     ogrn: str | None = Field(None, max_length=15)
     parent: str | None = Field(None, max_length=120, pattern=SLUG, description="Slug of the parent organisation.")
@@ -133,10 +147,10 @@ class OrganisationIn(Schema):
     name_variants: list[str] = Field(default_factory=list, max_length=50)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(BaseModel):  # plain pydantic: a JSON array or string is refused
     short_name: str | None = Field(None, min_length=1, max_length=200)
     full_name: str | None = Field(None, min_length=1, max_length=400)
-    kind: Organisation.Kind | None = None
+    kind: OrganisationKind | None = None
     inn: str | None = Field(None, max_length=12)
     ogrn: str | None = Field(None, max_length=15)
     parent: str | None = Field(None, max_length=120, pattern=SLUG)
@@ -184,7 +198,7 @@ class ProductionOut(Schema):
         return float(obj.investment) if obj.investment is not None else None
 
 
-class ProductionIn(Schema):
+class ProductionIn(BaseModel):  # plain pydantic: a JSON array or string is refused
     organisation: str = Field(..., max_length=120, pattern=SLUG, examples=["renera"])
     product: str = Field(..., min_length=1, max_length=300, examples=["Накопители энергии"])
     site: str | None = Field(None, max_length=120, pattern=SLUG, examples=["rudnevo"])
@@ -197,7 +211,7 @@ class ProductionIn(Schema):
     description: str = Field("", max_length=10_000)
 
 
-class ProductionPatch(Schema):
+class ProductionPatch(BaseModel):  # plain pydantic: a JSON array or string is refused
     product: str | None = Field(None, min_length=1, max_length=300)
     site: str | None = Field(None, max_length=120, pattern=SLUG)
     industry: str | None = Field(None, max_length=120, pattern=SLUG)
@@ -219,7 +233,7 @@ class StatusOut(Schema):
     number: str = ""
     granted_on: date
     valid_until: date | None = None
-    state: Status.State
+    state: StatusState
     flag_reason: str = ""
     obliged_jobs: int = Field(..., ge=0)
     obliged_productions: int = Field(..., ge=0)
@@ -252,6 +266,11 @@ class StatusOut(Schema):
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Enum members from the schemas become their plain values before they reach a service."""
+    return {k: (v.value if isinstance(v, Enum) else v) for k, v in data.items()}
 
 
 def _unknown(exc: selectors.UnknownFilterValue) -> ApiError:
@@ -291,13 +310,13 @@ def _service_call(func: Any, **kwargs: Any) -> Any:
 @paginate(RegistryPagination)
 def list_sites(
     request: HttpRequest,
-    kind: Site.Kind | None = Query(None, description="Only sites of this kind."),  # noqa: B008
+    kind: SiteKind | None = Query(None, description="Only sites of this kind."),  # noqa: B008
     parent: str | None = Query(None, max_length=120, pattern=SLUG, description="Only sites inside this site."),
     q: str | None = Query(None, max_length=200, description="Words to find in the name or address."),
 ) -> Any:
     qs = selectors.site_list_annotated().filter(selectors.search_q(q)).order_by("name", "pk")
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind=kind.value)
     if parent:
         parent_site = selectors.site_get(parent)
         if parent_site is None:
@@ -324,12 +343,14 @@ def get_site(request: HttpRequest, slug: str = Path(..., max_length=120, pattern
 def list_organisations(
     request: HttpRequest,
     q: str | None = Query(None, max_length=200, description="Name, name variant or INN; case and ё/е folded."),
-    kind: Organisation.Kind | None = Query(None, description="Only organisations of this kind."),  # noqa: B008
+    kind: OrganisationKind | None = Query(None, description="Only organisations of this kind."),  # noqa: B008
     site: str | None = Query(None, max_length=120, pattern=SLUG, description="Residents of this site or its sites."),
     industry: str | None = Query(None, max_length=120, pattern=SLUG, description="Slug of the industry."),
 ) -> Any:
     try:
-        return selectors.organisation_list(q=q or "", kind=kind or "", site=site or "", industry=industry or "")
+        return selectors.organisation_list(
+            q=q or "", kind=kind.value if kind else "", site=site or "", industry=industry or ""
+        )
     except selectors.UnknownFilterValue as exc:
         raise _unknown(exc) from exc
 
@@ -349,7 +370,7 @@ def get_organisation(request: HttpRequest, slug: str = Path(..., max_length=120,
     summary="Create an organisation (operators)",
 )
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
-    data = payload.dict()
+    data = _plain(payload.model_dump())
     with transaction.atomic():
         data["parent"] = _ref(Organisation, data.get("parent"), "parent")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
@@ -369,7 +390,7 @@ def update_organisation(
     organisation = selectors.organisation_get(slug)
     if organisation is None:
         raise ApiError(404, "not_found", _("There is no such organisation."))
-    data = payload.dict(exclude_unset=True)
+    data = _plain(payload.model_dump(exclude_unset=True))
     for required in ("short_name", "full_name", "kind"):
         if required in data and data[required] is None:
             data.pop(required)
@@ -435,7 +456,7 @@ def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le
     summary="Create a production (operators)",
 )
 def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
-    data = payload.dict()
+    data = payload.model_dump()
     with transaction.atomic():
         data["organisation"] = _ref(Organisation, data["organisation"], "organisation")
         data["site"] = _ref(Site, data.get("site"), "site")
@@ -454,7 +475,7 @@ def update_production(
     request: HttpRequest, payload: ProductionPatch, production_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Any:
     production = _production(production_id)
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     for flag in ("product", "import_substitution", "no_domestic_analogue"):
         if flag in data and data[flag] is None:
             data.pop(flag)
@@ -477,11 +498,11 @@ def update_production(
 def list_statuses(
     request: HttpRequest,
     kind: str | None = Query(None, max_length=60, pattern=SLUG, description="Code of the kind of status."),
-    state: Status.State | None = Query(None, description="State of the status."),  # noqa: B008
+    state: StatusState | None = Query(None, description="State of the status."),  # noqa: B008
     holder: str | None = Query(None, max_length=120, pattern=SLUG, description="Slug of the holder."),
 ) -> Any:
     try:
-        return selectors.status_list(kind=kind or "", state=state or "", holder=holder or "")
+        return selectors.status_list(kind=kind or "", state=state.value if state else "", holder=holder or "")
     except selectors.UnknownFilterValue as exc:
         raise _unknown(exc) from exc
 
