@@ -165,7 +165,7 @@ UPCOMING = [
     ("nck-lecture", 19, 18, 40, "open"),
     ("renera-batteries", 4, 14, 10, "full"),
     ("renera-batteries", 11, 14, 10, "cancelled"),
-    ("renera-batteries", 18, 14, 10, "busy"),
+    ("renera-batteries", 18, 14, 14, "busy"),
     ("renera-batteries", 25, 14, 10, "open"),
     ("renera-online", 6, 19, 200, "busy"),
     ("demo-sweets-master-class", 5, 12, 12, "closing"),
@@ -175,8 +175,9 @@ UPCOMING = [
     ("demo-zarya-tasting", 14, 12, 20, "open"),
 ]
 
-FIRST_NAMES = ["Анна", "Иван", "Мария", "Пётр", "Ольга", "Сергей", "Елена", "Дмитрий", "Наталья", "Алексей"]
-LAST_NAMES = ["Иванова", "Петров", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева", "Козлов"]
+FEMALE_NAMES = ["Анна", "Мария", "Ольга", "Елена", "Наталья"]
+MALE_NAMES = ["Иван", "Пётр", "Сергей", "Дмитрий", "Алексей"]
+LAST_NAMES = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов"]
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -202,7 +203,9 @@ def _technopolis() -> Site | None:
 
 
 def _person(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    if rng.random() < 0.5:
+        return f"{rng.choice(FEMALE_NAMES)} {rng.choice(LAST_NAMES)}а"
+    return f"{rng.choice(MALE_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
 def _add_registrations(session: Session, plan: list[tuple[str, int]], rng: random.Random, now: datetime) -> int:

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mosprom.registry.models import District, Industry, Organisation, Site
 
@@ -96,17 +97,21 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, sessions: list[Session], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django.utils import formats
-        from django.utils import timezone as tz
+        from .templatetags.tours_extras import session_date
 
-        def label(moment: Any) -> str:
-            local = tz.localtime(moment)
+        def seats(session: Session) -> str:
+            left = getattr(session, "seats_left", None)
+            if left is None:
+                return ""
+            if left <= 0:
+                return " — " + str(_("No free seats")).lower()
             return (
-                f"{formats.date_format(local, 'j E Y')}, {formats.date_format(local, 'l').lower()}, "
-                f"{formats.time_format(local, 'H:i')}"
+                " — " + (ngettext("%(counter)s seat free", "%(counter)s seats free", left) % {"counter": left}).lower()
             )
 
-        cast(forms.ChoiceField, self.fields["session"]).choices = [(s.pk, label(s.starts_at)) for s in sessions]
+        cast(forms.ChoiceField, self.fields["session"]).choices = [
+            (s.pk, session_date(s.starts_at) + seats(s)) for s in sessions
+        ]
         self.fields["party_size"].widget.attrs["max"] = max_party_size()
         self.fields["party_size"].help_text = _("At most %(max)s.") % {"max": max_party_size()}
 

@@ -152,6 +152,13 @@ def tour_list_public(
     return qs.order_by("title", "id")
 
 
+def _rank(session: Session) -> int:
+    """Which session a card shows: the first one open with free seats, else the first open, else the next."""
+    if getattr(session, "is_open", False):
+        return 0 if getattr(session, "seats_left", 0) > 0 else 1
+    return 2
+
+
 def attach_next_sessions(tours: list[Tour], *, now: datetime | None = None) -> list[Tour]:
     """Set `tour.next_session` (with seats_left and `open` flag) on each tour with one extra query."""
     now = now or timezone.now()
@@ -161,8 +168,7 @@ def attach_next_sessions(tours: list[Tour], *, now: datetime | None = None) -> l
     for session in upcoming_sessions(now=now).filter(tour_id__in=ids):
         session.is_open = session.starts_at >= opens_from  # type: ignore[attr-defined]
         current = by_tour.get(session.tour_id)
-        # Prefer the first session still open for registration; fall back to the very next one.
-        if current is None or (not current.is_open and session.is_open):  # type: ignore[attr-defined]
+        if current is None or _rank(session) < _rank(current):
             by_tour[session.tour_id] = session
     for tour in tours:
         tour.next_session = by_tour.get(tour.pk)  # type: ignore[attr-defined]
@@ -266,7 +272,7 @@ def host_sessions(*, tour: Tour, now: datetime | None = None) -> QuerySet[Sessio
 
 
 def session_registrants(*, session: Session) -> QuerySet[Registration]:
-    return Registration.objects.filter(session=session).order_by("state", "created_at", "id")
+    return Registration.objects.filter(session=session).order_by("created_at", "id")
 
 
 def session_waitlist(*, session: Session) -> QuerySet[WaitlistEntry]:

@@ -408,6 +408,8 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
             "capacity_form": capacity_form,
             "cancel_form": cancel_form,
             "past": past,
+            "checkin_open": session.state == Session.State.SCHEDULED
+            and timezone.localdate(session.starts_at) == timezone.localdate(),
             "no_shows": sum(1 for r in registrants if past and r.state == Registration.State.CONFIRMED),
         },
     )

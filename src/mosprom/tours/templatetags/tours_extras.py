@@ -1,0 +1,23 @@
+"""Template helpers of the tours part."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def session_date(moment: datetime | None) -> str:
+    """«28 ноября 2026, суббота, 14:00» in Russian (weekday in lower case), «28 November 2026, Saturday, 14:00»."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    weekday = formats.date_format(local, "l")
+    if (get_language() or "ru").startswith("ru"):
+        weekday = weekday.lower()
+    return f"{formats.date_format(local, 'j E Y')}, {weekday}, {formats.time_format(local, 'H:i')}"
