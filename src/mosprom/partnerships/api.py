@@ -20,6 +20,11 @@ from .selectors import _active_q
 router = Router(tags=["partnerships"])
 
 
+def _enum(values: list[str]) -> Any:
+    """Document the allowed values while the handler answers unknown ones with its own 422 code."""
+    return {"enum": list(values)}
+
+
 class ErrorOut(Schema):
     code: str = Field(..., description="Stable machine-readable error code.", examples=["unknown_category"])
     message: str = Field(..., description="Human-readable explanation in the request's language.")
@@ -95,7 +100,7 @@ class AgreementFilters(Schema):
     kind: str | None = Field(
         None,
         description="Kind of agreement; an unknown value is answered 422 `unknown_kind`.",
-        json_schema_extra={"enum": Agreement.Kind.values},
+        json_schema_extra=_enum(Agreement.Kind.values),
     )
     active: bool | None = Field(None, description="true: only agreements in force today; false: only the others.")
     limit: int = Field(50, ge=1, le=500, description="Page size.")
@@ -110,12 +115,12 @@ class ProjectFilters(Schema):
     category: str | None = Field(
         None,
         description="Category; an unknown value is answered 422 `unknown_category`.",
-        json_schema_extra={"enum": Project.Category.values},
+        json_schema_extra=_enum(Project.Category.values),
     )
     status: str | None = Field(
         None,
         description="Status; an unknown value is answered 422 `unknown_status`.",
-        json_schema_extra={"enum": Project.Status.values},
+        json_schema_extra=_enum(Project.Status.values),
     )
     active: bool | None = Field(None, description="true: only open projects (not completed or cancelled).")
     limit: int = Field(50, ge=1, le=500, description="Page size.")
