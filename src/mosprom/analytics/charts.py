@@ -206,7 +206,7 @@ def line_chart(
     """Lines with a dot and the value at each point (missing values break the line)."""
     legend_h = _legend_height(series, width)
     _uid, parts = _open(width, height + legend_h, title, "line")
-    top, bottom, side = 24, 30, 24
+    top, bottom, side = 24, 46, 24
     plot_h = height - top - bottom
     n = len(labels)
     peak = max([float(v or 0) for _n, values in series for v in values if v is not None] or [0])
@@ -217,7 +217,7 @@ def line_chart(
     for i, label in enumerate(labels):
         x = side + step * i if n > 1 else width / 2
         parts.append(
-            f'<text x="{x:.1f}" y="{base_y + 20}" font-size="13" text-anchor="middle" fill="#0b0c0c">'
+            f'<text x="{x:.1f}" y="{base_y + 38}" font-size="13" text-anchor="middle" fill="#0b0c0c">'
             f"{escape(label)}</text>"
         )
     for s_index, (_name, values) in enumerate(series):
@@ -233,8 +233,11 @@ def line_chart(
             y = base_y - float(value) * scale
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+            # the highest series at a point is labelled above it, the others below: labels never collide
+            others = [float(v[i]) for _n, v in series if i < len(v) and v[i] is not None]
+            label_y = y - 9 if float(value) >= max(others) else y + 20
             parts.append(
-                f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="13" text-anchor="middle" fill="{colour}">'
+                f'<text x="{x:.1f}" y="{label_y:.1f}" font-size="13" text-anchor="middle" fill="{colour}">'
                 f"{escape(_fmt(value))}</text>"
             )
         for segment in segments:
