@@ -234,7 +234,7 @@ def line_chart(
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
             # the highest series at a point is labelled above it, the others below: labels never collide
-            others = [float(v[i]) for _n, v in series if i < len(v) and v[i] is not None]
+            others = [float(v[i] or 0) for _n, v in series if i < len(v) and v[i] is not None]
             label_y = y - 9 if float(value) >= max(others) else y + 20
             parts.append(
                 f'<text x="{x:.1f}" y="{label_y:.1f}" font-size="13" text-anchor="middle" fill="{colour}">'
