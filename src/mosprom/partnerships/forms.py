@@ -31,6 +31,9 @@ class RoadmapImportForm(forms.Form):
     file = forms.FileField(
         label=_("Road-map file (XLSX)"),
         help_text=_("Fill in the template downloaded from this page. At most 5 MB."),
+        widget=forms.FileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
         error_messages={
             "required": _("Choose an XLSX file to upload."),
             "empty": _("The file is empty."),
