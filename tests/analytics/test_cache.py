@@ -83,3 +83,16 @@ def test_cache_can_be_switched_off(kpi_data: Any, settings: Any) -> None:
     with CaptureQueriesContext(connection) as queries:
         selectors.productions_by_year(last_year=2023)
     assert len(queries) >= 1
+
+
+def test_a_tour_registration_keeps_the_registry_figures(kpi_data: Any) -> None:
+    """Each part has its own data version: a change in tours recomputes the tourism figures only."""
+    selectors.productions_by_year(last_year=2023)
+    registry_version = kpi_cache.data_version(("registry",))
+    kpi_cache.bump_data_version("tours")
+    assert kpi_cache.data_version(("registry",)) == registry_version
+    with CaptureQueriesContext(connection) as queries:
+        selectors.productions_by_year(last_year=2023)
+    assert len(queries) == 0
+    kpi_cache.bump_data_version("registry")
+    assert kpi_cache.data_version(("registry",)) != registry_version

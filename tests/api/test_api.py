@@ -30,7 +30,8 @@ KPIS = [
 @pytest.fixture
 def settled(kpi_data: Any) -> Any:
     """The data last changed two seconds ago (Last-Modified is only given once the second of a change is over)."""
-    cache.set(kpi_cache.VERSION_KEY, str(time.time_ns() - 2_000_000_000), timeout=None)
+    for domain in kpi_cache.DOMAINS:
+        cache.set(kpi_cache.version_key(domain), str(time.time_ns() - 2_000_000_000), timeout=None)
     return kpi_data
 
 

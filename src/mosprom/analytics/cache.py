@@ -21,10 +21,17 @@ from django.db import transaction
 
 T = TypeVar("T")
 
-VERSION_KEY = "analytics:data-version"
+VERSION_PREFIX = "analytics:data-version"
 KEY_PREFIX = "analytics:kpi"
+# The parts whose data the KPIs read. Each has its own version, so a tour registration does not throw away the
+# registry's figures; a KPI names the parts it depends on.
+DOMAINS = ("registry", "partnerships", "tours")
 # Long enough to be useful, short enough that an orphaned entry does not live forever.
 DEFAULT_TIMEOUT = 6 * 3600
+
+
+def version_key(domain: str) -> str:
+    return f"{VERSION_PREFIX}:{domain}"
 
 
 def _timeout() -> int:
@@ -36,42 +43,52 @@ def _new_version() -> str:
     return str(time.time_ns())
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
+def _domain_version(domain: str) -> str:
+    key = version_key(domain)
+    version = cache.get(key)
     if version is None:
         version = _new_version()
         # add(): two readers racing after a cache flush agree on one version.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
     return str(version)
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, _new_version(), timeout=None)
+def data_version(domains: tuple[str, ...] = DOMAINS) -> str:
+    """The combined version of the data of `domains` (all parts by default)."""
+    return ".".join(_domain_version(d) for d in domains)
 
 
-def bump_data_version() -> None:
-    _bump()
-    transaction.on_commit(_bump)
+def _bump(domains: tuple[str, ...]) -> None:
+    version = _new_version()
+    cache.set_many({version_key(d): version for d in domains}, timeout=None)
 
 
-def data_changed_at() -> datetime:
-    """When the data the KPIs read last changed (as far as this cache knows), as an aware UTC datetime.
+def bump_data_version(domain: str | None = None) -> None:
+    """Invalidate the KPIs reading `domain` (every part when None): now and again when the transaction commits."""
+    domains = (domain,) if domain in DOMAINS else DOMAINS
+    _bump(domains)
+    transaction.on_commit(lambda: _bump(domains))
+
+
+def data_changed_at(domains: tuple[str, ...] = DOMAINS) -> datetime:
+    """When the data of `domains` last changed (as far as this cache knows), as an aware UTC datetime.
 
     Rounded UP to the next whole second: HTTP dates have one-second resolution, and a change later in the same
     second as a client's fetch must still produce a newer Last-Modified.
     """
-    seconds = int(data_version()) // 1_000_000_000 + 1
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    newest = max(int(_domain_version(d)) for d in domains)
+    return datetime.fromtimestamp(newest // 1_000_000_000 + 1, tz=UTC)
 
 
-def cached_kpi(name: str, compute: Callable[[], T], *key_parts: Any) -> T:
-    """Return the cached value of KPI `name` for `key_parts`, computing it once per data version."""
+def cached_kpi(name: str, compute: Callable[[], T], *key_parts: Any, depends: tuple[str, ...] = DOMAINS) -> T:
+    """Return the cached value of KPI `name` for `key_parts`, computing it once per version of the data of
+    the parts it `depends` on."""
     if not getattr(settings, "ANALYTICS_CACHE_ENABLED", True):
         return compute()
     raw = "|".join([name, *(repr(p) for p in key_parts)])
     digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
-    key = f"{KEY_PREFIX}:{data_version()}:{name}:{digest}"
+    key = f"{KEY_PREFIX}:{data_version(depends)}:{name}:{digest}"
     sentinel = object()
     value = cache.get(key, sentinel)
     if value is sentinel:

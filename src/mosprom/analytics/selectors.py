@@ -60,7 +60,7 @@ def parse_year(raw: object, *, default: int | None = None) -> int:
 def default_year() -> int:
     """The last complete year with a new production (the figures press releases quote); when there is none, the
     current year if it has one, else the current year all the same."""
-    return cached_kpi("default_year", _default_year, year_max())
+    return cached_kpi("default_year", _default_year, year_max(), depends=("registry",))
 
 
 def _default_year() -> int:
@@ -76,7 +76,7 @@ def _default_year() -> int:
 
 def year_choices() -> list[int]:
     """Years offered by the year selector: from the first production (or 5 years back) to this year, newest first."""
-    return cached_kpi("year_choices", _year_choices, year_max())
+    return cached_kpi("year_choices", _year_choices, year_max(), depends=("registry",))
 
 
 def _year_choices() -> list[int]:
@@ -161,7 +161,13 @@ def productions_by_year(last_year: int | None = None, first_year: int | None = N
 
     Each row: year, count, previous, change_percent, jobs, import_substitution, no_domestic_analogue.
     """
-    return cached_kpi("productions_by_year", lambda: _productions_by_year(last_year, first_year), last_year, first_year)
+    return cached_kpi(
+        "productions_by_year",
+        lambda: _productions_by_year(last_year, first_year),
+        last_year,
+        first_year,
+        depends=("registry",),
+    )
 
 
 def _productions_by_year(last_year: int | None, first_year: int | None) -> list[dict[str, Any]]:
@@ -206,7 +212,7 @@ def productions_by_site(year: int) -> list[dict[str, Any]]:
     Each row: site (id, name, slug, kind, level, parent_id), count, previous, change_percent.
     Sites with nothing in either year are left out; productions without a site come last (site None).
     """
-    return cached_kpi("productions_by_site", lambda: _productions_by_site(year), year)
+    return cached_kpi("productions_by_site", lambda: _productions_by_site(year), year, depends=("registry",))
 
 
 def _productions_by_site(year: int) -> list[dict[str, Any]]:
@@ -245,7 +251,7 @@ def _productions_by_site(year: int) -> list[dict[str, Any]]:
 
 def productions_by_industry(year: int) -> list[dict[str, Any]]:
     """New productions in `year` and the year before per industry, most first (industry None = not given)."""
-    return cached_kpi("productions_by_industry", lambda: _productions_by_industry(year), year)
+    return cached_kpi("productions_by_industry", lambda: _productions_by_industry(year), year, depends=("registry",))
 
 
 def _productions_by_industry(year: int) -> list[dict[str, Any]]:
@@ -283,7 +289,7 @@ def production_shares(year: int) -> dict[str, Any]:
     {"year": {...}, "all_time": {...}} each with total, import_substitution, import_substitution_percent,
     no_domestic_analogue, no_domestic_analogue_percent (percent to one decimal, None when total is 0).
     """
-    return cached_kpi("production_shares", lambda: _production_shares(year), year)
+    return cached_kpi("production_shares", lambda: _production_shares(year), year, depends=("registry",))
 
 
 def _production_shares(year: int) -> dict[str, Any]:
@@ -317,7 +323,7 @@ def jobs_summary(year: int) -> dict[str, Any]:
     jobs_in_year, jobs_previous_year, change_percent, jobs_total (all productions), employees_known (sum of the
     organisations' staff in Moscow where given) and organisations_with_employees.
     """
-    return cached_kpi("jobs_summary", lambda: _jobs_summary(year), year)
+    return cached_kpi("jobs_summary", lambda: _jobs_summary(year), year, depends=("registry",))
 
 
 def _jobs_summary(year: int) -> dict[str, Any]:
@@ -347,7 +353,7 @@ def sites_overview(today: date | None = None) -> list[dict[str, Any]]:
     Residents are distinct organisations with a residency current on `today` at the site or below it.
     """
     on = today or timezone.localdate()
-    return cached_kpi("sites_overview", lambda: _sites_overview(on), on)
+    return cached_kpi("sites_overview", lambda: _sites_overview(on), on, depends=("registry",))
 
 
 def _sites_overview(on: date) -> list[dict[str, Any]]:
@@ -386,7 +392,7 @@ def _sites_overview(on: date) -> list[dict[str, Any]]:
 def registry_totals(today: date | None = None) -> dict[str, int]:
     """Sites, organisations, current residents (distinct), productions and their jobs in the whole registry."""
     on = today or timezone.localdate()
-    return cached_kpi("registry_totals", lambda: _registry_totals(on), on)
+    return cached_kpi("registry_totals", lambda: _registry_totals(on), on, depends=("registry",))
 
 
 def _registry_totals(on: date) -> dict[str, int]:
@@ -426,7 +432,9 @@ def corporation_footprints(today: date | None = None) -> list[dict[str, Any]]:
     """The footprint in Moscow of every group of companies (an organisation with subsidiaries, or a state
     corporation), largest first. See `corporation_footprint` for the fields."""
     on = today or timezone.localdate()
-    return cached_kpi("corporation_footprints", lambda: _corporation_footprints(on, None), on)
+    return cached_kpi(
+        "corporation_footprints", lambda: _corporation_footprints(on, None), on, depends=("registry", "partnerships")
+    )
 
 
 def corporation_footprint(organisation_id: int, today: date | None = None) -> dict[str, Any] | None:
@@ -440,7 +448,11 @@ def corporation_footprint(organisation_id: int, today: date | None = None) -> di
     """
     on = today or timezone.localdate()
     rows = cached_kpi(
-        "corporation_footprint", lambda: _corporation_footprints(on, organisation_id), on, organisation_id
+        "corporation_footprint",
+        lambda: _corporation_footprints(on, organisation_id),
+        on,
+        organisation_id,
+        depends=("registry", "partnerships"),
     )
     return rows[0] if rows else None
 
@@ -561,7 +573,7 @@ def partnerships_summary(today: date | None = None) -> dict[str, Any] | None:
     if compute is None:
         return None
     on = today or timezone.localdate()
-    return cached_kpi("partnerships_summary", lambda: dict(compute(today=on)), on)
+    return cached_kpi("partnerships_summary", lambda: dict(compute(today=on)), on, depends=("registry", "partnerships"))
 
 
 def tourism_summary() -> dict[str, Any] | None:
@@ -571,7 +583,9 @@ def tourism_summary() -> dict[str, Any] | None:
     if compute is None:
         return None
     # keyed by the hour too: attendance counts sessions that are already past
-    return cached_kpi("tourism_summary", lambda: dict(compute()), timezone.now().strftime("%Y%m%d%H"))
+    return cached_kpi(
+        "tourism_summary", lambda: dict(compute()), timezone.now().strftime("%Y%m%d%H"), depends=("registry", "tours")
+    )
 
 
 # --- the summary the dashboard and the report open with -----------------------------------------------------

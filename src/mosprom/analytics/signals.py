@@ -15,7 +15,7 @@ DISPATCH_PREFIX = "analytics-kpi-invalidate"
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
-    bump_data_version()
+    bump_data_version(sender._meta.app_label)
 
 
 def watched_models() -> list[Any]:
@@ -39,4 +39,4 @@ def connect() -> None:
 
 def _on_m2m(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and instance._meta.app_label in WATCHED_APPS:
-        bump_data_version()
+        bump_data_version(instance._meta.app_label)
