@@ -331,3 +331,56 @@ def test_cabinet_query_counts_are_constant(client: Any, django_assert_max_num_qu
         client.get("/tours/cabinet/")
         client.get(f"/tours/cabinet/sessions/{s.pk}/")
         client.get(f"/tours/cabinet/tours/{tour.pk}/")
+
+
+def test_operator_back_office_pages(operator_client: Any) -> None:
+    reg = confirm(register(make_session()))
+    for url in (
+        "/admin/tours/tour/",
+        "/admin/tours/session/",
+        "/admin/tours/registration/",
+        f"/admin/tours/registration/{reg.pk}/change/",
+        "/admin/tours/waitlistentry/",
+        "/admin/tours/feedback/",
+        "/admin/tours/season/",
+        "/admin/tours/format/",
+    ):
+        assert operator_client.get(url).status_code == 200, url
+    listing = operator_client.get("/admin/tours/registration/").content.decode()
+    assert reg.ticket_code in listing and reg.email not in listing  # contacts stay out of the list
+
+
+def test_openapi_schema_lists_tours(client: Any) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/tours" in schema["paths"] and "/api/v1/tour-sessions/{session_id}" in schema["paths"]
+
+
+def test_session_changes_leave_an_audit_entry(db: Any) -> None:
+    from auditlog.models import LogEntry
+
+    session = make_session()
+    services.session_set_capacity(session_id=session.pk, capacity=20)
+    assert LogEntry.objects.get_for_object(session).count() >= 2
+    assert not LogEntry.objects.filter(content_type__model="registration").exists()
+
+
+def test_admin_capacity_change_goes_through_the_service(operator_client: Any) -> None:
+    session = make_session(capacity=2)
+    confirm(register(session, party=2))
+    entry = services.waitlist_join(
+        session_id=session.pk, name="W", email="w@example.com", phone="+74951234567", party_size=1, consent=True
+    )
+    url = f"/admin/tours/session/{session.pk}/change/"
+    starts = timezone.localtime(session.starts_at)
+    data = {
+        "tour": session.tour.pk,
+        "starts_at_0": starts.strftime("%d.%m.%Y"),
+        "starts_at_1": starts.strftime("%H:%M:%S"),
+        "capacity": "1",
+    }
+    response = operator_client.post(url, data)
+    assert response.status_code == 200 and "Уже занято мест: 2" in response.content.decode()
+    response = operator_client.post(url, {**data, "capacity": "3"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.state == "offered"

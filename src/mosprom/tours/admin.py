@@ -2,37 +2,87 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from mosprom.core.roles import is_operator
+
+from . import selectors, services
 from .models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
 
 
+class OperatorPermissions:
+    """Operators (the `operators` group) run the tours back-office without per-model permissions."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_operator(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_operator(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
+
+
+class OperatorAdmin(OperatorPermissions, admin.ModelAdmin):  # type: ignore[type-arg]
+    pass
+
+
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(OperatorAdmin):
     list_display = ["name", "starts_on", "ends_on", "registration_opens_on"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Format)
-class FormatAdmin(admin.ModelAdmin):
+class FormatAdmin(OperatorAdmin):
     list_display = ["name", "name_en", "is_online"]
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(OperatorAdmin):
     list_display = ["name", "name_en"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(OperatorPermissions, admin.TabularInline):  # type: ignore[type-arg]
+    """Read-only here: capacity changes go through the session page (refused below what is booked)."""
+
     model = Session
     extra = 0
     fields = ["starts_at", "capacity", "state"]
-    readonly_fields = ["state"]
+    readonly_fields = ["starts_at", "capacity", "state"]
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+class SessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["tour", "starts_at", "capacity"]
+
+    def clean_capacity(self) -> int:
+        capacity = int(self.cleaned_data["capacity"])
+        if self.instance.pk:
+            booked = selectors.seats_booked(self.instance)
+            if capacity < booked:
+                raise forms.ValidationError(
+                    _("%(booked)s seats are already booked; the capacity cannot be lower than that.")
+                    % {"booked": booked}
+                )
+        return capacity
 
 
 @admin.register(Tour)
-class TourAdmin(admin.ModelAdmin):
+class TourAdmin(OperatorAdmin):
     list_display = ["title", "host", "format", "state", "is_demo"]
     list_filter = ["state", "format", "season", "is_demo"]
     search_fields = ["title", "host__short_name"]
@@ -43,17 +93,29 @@ class TourAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(OperatorAdmin):
     list_display = ["tour", "starts_at", "capacity", "state"]
     list_filter = ["state", "tour__format", "tour__host"]
     date_hierarchy = "starts_at"
     list_select_related = ["tour"]
-    # Capacity and cancelling go through the host cabinet / services so the waitlist and e-mails follow.
+    # Cancelling goes through the host cabinet (it notifies every registrant); a capacity change goes
+    # through the service so that freed seats are offered to the waitlist.
+    form = SessionAdminForm
     readonly_fields = ["state", "cancel_reason"]
+
+    def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
+        if change and "capacity" in form.changed_data:
+            new_capacity = obj.capacity
+            obj.capacity = Session.objects.get(pk=obj.pk).capacity
+            super().save_model(request, obj, form, change)
+            services.session_set_capacity(session_id=obj.pk, capacity=new_capacity)
+            obj.refresh_from_db()
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(OperatorAdmin):
     list_display = ["ticket_code", "session", "party_size", "state", "from_waitlist", "created_at"]
     list_filter = ["state", "from_waitlist", "language", "session__tour__format", "session__tour__host"]
     search_fields = ["ticket_code"]
@@ -87,7 +149,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(OperatorAdmin):
     list_display = ["session", "position", "party_size", "state", "offer_expires_at"]
     list_filter = ["state"]
     list_select_related = ["session__tour"]
@@ -95,7 +157,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(OperatorAdmin):
     list_display = ["registration", "rating", "created_at"]
     list_filter = ["rating"]
     list_select_related = ["registration__session__tour"]

@@ -58,7 +58,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tours/catalogue.html",
-        {"form": form, "page": page, "season": selectors.current_season(), "filtered": bool(filters)},
+        {
+            "form": form,
+            "page": page,
+            "season": selectors.current_season(),
+            "filtered": bool(filters),
+            "more_filters": any(
+                request.GET.get(k) for k in ("format", "industry", "district", "site", "date_from", "date_to", "age")
+            ),
+        },
     )
 
 

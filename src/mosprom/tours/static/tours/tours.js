@@ -5,3 +5,8 @@ document.addEventListener("submit", function (event) {
   form.dataset.submitted = "1";
   setTimeout(function () { delete form.dataset.submitted; }, 4000);
 });
+
+// Filters are folded on phones and open on wider screens.
+document.querySelectorAll("details[data-open-wide]").forEach(function (d) {
+  if (window.matchMedia("(min-width: 760px)").matches) { d.open = true; }
+});
