@@ -87,3 +87,10 @@ def test_plain_staff_without_operator_role_is_refused(client: Any, django_user_m
     user = django_user_model.objects.create_user(username="staff", password="x-staff-2026", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:partnerships_project_changelist")).status_code == 403
+
+
+def test_changes_leave_audit_entries(make_project: Any) -> None:
+    from auditlog.models import LogEntry
+
+    project = make_project(milestones=[{"title": "A", "due_on": date(2026, 2, 1)}])
+    assert LogEntry.objects.get_for_object(project).exists()

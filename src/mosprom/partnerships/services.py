@@ -160,14 +160,24 @@ def milestone_mark_done(*, milestones: Iterable[Milestone] | QuerySet[Milestone]
     """Mark the given milestones done on `on` (today by default); those already done keep their date."""
     on = on or date.today()
     ids = [m.pk for m in milestones]
-    return Milestone.objects.filter(pk__in=ids, done_on__isnull=True).update(done_on=on)
+    return _mark_done(Milestone.objects.filter(pk__in=ids, done_on__isnull=True), on)
+
+
+def _mark_done(queryset: QuerySet[Milestone], on: date) -> int:
+    """Save one by one so that each change leaves an audit entry."""
+    count = 0
+    for milestone in queryset.select_for_update().order_by("pk"):
+        milestone.done_on = on
+        milestone.save(update_fields=["done_on"])
+        count += 1
+    return count
 
 
 @transaction.atomic
 def project_milestones_mark_done(*, projects: Iterable[Project], on: date | None = None) -> int:
     on = on or date.today()
     ids = [p.pk for p in projects]
-    return Milestone.objects.filter(project_id__in=ids, done_on__isnull=True, due_on__lte=on).update(done_on=on)
+    return _mark_done(Milestone.objects.filter(project_id__in=ids, done_on__isnull=True, due_on__lte=on), on)
 
 
 # --- XLSX import -----------------------------------------------------------------------------
