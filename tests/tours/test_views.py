@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mosprom.core.models import OutboundEmail
@@ -384,3 +385,22 @@ def test_admin_capacity_change_goes_through_the_service(operator_client: Any) ->
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.state == "offered"
+
+
+def test_pages_after_a_submission_do_not_leak_the_visitors_links(client: Any) -> None:
+    session = make_session(capacity=1)
+    url = session.tour.get_absolute_url()
+    client.post(url, form_data(session, party_size="1"))
+    reg = Registration.objects.get()
+    # Someone else types the same e-mail: they are told the link was re-sent, nothing more.
+    again = client.post(url, form_data(session, party_size="1", name="Чужой"))
+    signed = again["Location"].split("/tours/registered/")[1].split("/")[0]
+    for purpose in ("ticket", "cancel", "confirm", "data"):
+        with pytest.raises(ValidationError):
+            services.unsign(purpose, signed)
+    page = client.get(again["Location"]).content.decode()
+    assert "/tours/cancel/" not in page and "/tours/ticket/" not in page and reg.ticket_code not in page
+    # The waitlist page link cannot be used to take or decline the offer.
+    joined = client.post(url, form_data(session, email="w@example.com", join_waitlist="1"))
+    waitlist_signed = joined["Location"].split("/tours/waitlist/")[1].split("/")[0]
+    assert client.post(f"/tours/offer/{waitlist_signed}/").status_code == 404

@@ -690,8 +690,8 @@ def offer_decline(*, signed: str, now: datetime | None = None) -> WaitlistEntry:
         return entry
 
 
-def entry_for_offer(*, signed: str) -> WaitlistEntry:
-    token = unsign("offer", signed)
+def entry_for_offer(*, signed: str, purpose: str = "offer") -> WaitlistEntry:
+    token = unsign(purpose, signed)
     entry = WaitlistEntry.objects.select_related("session__tour__format").filter(token=token).first()
     if entry is None:
         raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link")

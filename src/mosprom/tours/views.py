@@ -117,7 +117,7 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if request.POST.get("join_waitlist"):
                 entry = services.waitlist_join(**args)
-                return redirect("tours:waitlisted", signed=services.sign("offer", entry.token))
+                return redirect("tours:waitlisted", signed=services.sign("waitlisted", entry.token))
             outcome = services.registration_create(**args)
         except services.NotEnoughSeats as exc:
             offer_waitlist = True
@@ -125,7 +125,9 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            url = reverse("tours:registered", kwargs={"signed": services.sign("ticket", outcome.registration.token)})
+            # A page of its own purpose: whoever typed this e-mail must not get the ticket or cancel links.
+            signed = services.sign("registered", outcome.registration.token)
+            url = reverse("tours:registered", kwargs={"signed": signed})
             return redirect(url + ("" if outcome.created else "?again=1"))
     elif "session" in form.errors:
         form.errors["session"] = form.error_class([_("Choose a date and time.")])
@@ -135,7 +137,7 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def registered(request: HttpRequest, signed: str) -> HttpResponse:
-    registration = _registration_or_error(request, "ticket", signed)
+    registration = _registration_or_error(request, "registered", signed)
     if isinstance(registration, HttpResponse):
         return registration
     return render(
@@ -147,7 +149,7 @@ def registered(request: HttpRequest, signed: str) -> HttpResponse:
 
 def waitlisted(request: HttpRequest, signed: str) -> HttpResponse:
     try:
-        entry = services.entry_for_offer(signed=signed)
+        entry = services.entry_for_offer(signed=signed, purpose="waitlisted")
     except ValidationError as exc:
         return _link_error(request, exc)
     return render(request, "tours/waitlisted.html", {"entry": entry})
