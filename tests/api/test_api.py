@@ -197,6 +197,11 @@ def test_openapi_schema_is_complete(client: Client, db: Any) -> None:
         for method, operation in methods.items():
             assert operation.get("summary"), (path, method)
             assert "200" in operation["responses"], (path, method)
+            for parameter in operation.get("parameters", []):
+                described = parameter.get("description") or parameter["schema"].get("description")
+                assert described, (path, method, parameter["name"])
+            if operation.get("parameters"):
+                assert any(code.startswith("4") for code in operation["responses"]), (path, method)
     components = schema["components"]["schemas"]
     assert components["ProductionsYearOut"]["properties"]["change_percent"]["examples"] == [30]
 

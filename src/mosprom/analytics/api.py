@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from mosprom.core.api_errors import ApiError
@@ -379,7 +379,10 @@ def kpi_corporations(request: HttpRequest) -> Any:
     description="Enterprises, subsidiaries, jobs, staff and its share where known, road-map projects.",
 )
 @decorate_view(data_last_modified)
-def kpi_corporation(request: HttpRequest, slug: str) -> Any:
+def kpi_corporation(
+    request: HttpRequest,
+    slug: str = Path(..., description="Slug of the corporation (the head of the group).", examples=["rosatom"]),
+) -> Any:
     from mosprom.registry.models import Organisation
 
     organisation_id = Organisation.objects.filter(slug=slug).values_list("id", flat=True).first()
