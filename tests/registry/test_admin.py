@@ -78,7 +78,16 @@ def test_workflow_actions(operator_client: Any, make_org: Any, technopark_kind: 
     # approval without a verdict is refused with a message, not a 500
     response = operator_client.post(url, {"action": "approve", "_selected_action": [app.pk]}, follow=True)
     assert "хотя бы одно заключение" in response.content.decode()
-    services.status_application_add_verdict(application=app, expert_name="Иванов", verdict="support")
+    response = operator_client.post(url, {"action": "add_verdict", "_selected_action": [app.pk]})
+    assert "Заключение" in response.content.decode()
+    response = operator_client.post(
+        url,
+        {"action": "add_verdict", "_selected_action": [app.pk], "apply": "1", "expert_name": "Иванов",
+         "verdict": "support", "comment": "Соответствует"},
+        follow=True,
+    )  # fmt: skip
+    assert "Заключение добавлено" in response.content.decode()
+    assert app.verdicts.get().expert_name == "Иванов"
     response = operator_client.post(url, {"action": "approve", "_selected_action": [app.pk]}, follow=True)
     assert "статус присвоен" in response.content.decode()
     app.refresh_from_db()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from mosprom.core.roles import is_operator
 
 from . import services
-from .forms import RejectForm
+from .forms import RejectForm, VerdictForm
 from .models import (
     AnnualReport,
     ExpertVerdict,
@@ -228,7 +228,7 @@ class StatusApplicationAdmin(OperatorAdmin):
     list_select_related = ("kind", "applicant", "site")
     readonly_fields = ("state", "decided_on", "rejection_reason", "status")
     inlines = [ExpertVerdictInline]
-    actions = ["start_review", "approve", "reject"]
+    actions = ["start_review", "add_verdict", "approve", "reject"]
 
     def save_model(self, request: HttpRequest, obj: StatusApplication, form: Any, change: bool) -> None:
         if change:
@@ -281,27 +281,48 @@ class StatusApplicationAdmin(OperatorAdmin):
             ),
         )
 
-    @admin.action(description=gettext_lazy("Reject with a reason…"))
-    def reject(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> HttpResponse | None:
-        if "apply" in request.POST:
-            form = RejectForm(request.POST)
-            if form.is_valid():
-                reason = form.cleaned_data["reason"]
-                self._each(
-                    request,
-                    queryset,
-                    lambda a: services.status_application_reject(application=a, reason=reason),
-                    lambda n: ngettext("%(n)s application rejected.", "%(n)s applications rejected.", n),
-                )
-                return None
-        else:
-            form = RejectForm()
+    def _intermediate(self, request: HttpRequest, queryset: Any, form: Any, action: str, title: str) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Reject applications"),
+            "title": title,
             "form": form,
             "queryset": queryset,
+            "action": action,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "registry/admin/reject.html", context)
+        return TemplateResponse(request, "registry/admin/action_form.html", context)
+
+    @admin.action(description=gettext_lazy("Add an expert verdict…"))
+    def add_verdict(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> HttpResponse | None:
+        form = VerdictForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            data = form.cleaned_data
+            self._each(
+                request,
+                queryset,
+                lambda a: services.status_application_add_verdict(
+                    application=a,
+                    expert_name=data["expert_name"],
+                    verdict=data["verdict"],
+                    comment=data["comment"],
+                    expert=request.user,
+                ),
+                lambda n: ngettext("Verdict added to %(n)s application.", "Verdict added to %(n)s applications.", n),
+            )
+            return None
+        return self._intermediate(request, queryset, form, "add_verdict", _("Add an expert verdict"))
+
+    @admin.action(description=gettext_lazy("Reject with a reason…"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[StatusApplication]) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request,
+                queryset,
+                lambda a: services.status_application_reject(application=a, reason=reason),
+                lambda n: ngettext("%(n)s application rejected.", "%(n)s applications rejected.", n),
+            )
+            return None
+        return self._intermediate(request, queryset, form, "reject", _("Reject applications"))

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation
+from .models import ExpertVerdict, Organisation
 from .selectors import filter_choices
 
 
@@ -56,4 +56,14 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The applicant sees this reason."),
         max_length=2000,
+    )
+
+
+class VerdictForm(forms.Form):
+    """The intermediate page of the admin action «add an expert verdict»."""
+
+    expert_name = forms.CharField(label=_("Expert"), max_length=200, help_text=_("Name and position of the expert."))
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=ExpertVerdict.Verdict.choices)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
