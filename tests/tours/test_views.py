@@ -404,3 +404,14 @@ def test_pages_after_a_submission_do_not_leak_the_visitors_links(client: Any) ->
     joined = client.post(url, form_data(session, email="w@example.com", join_waitlist="1"))
     waitlist_signed = joined["Location"].split("/tours/waitlist/")[1].split("/")[0]
     assert client.post(f"/tours/offer/{waitlist_signed}/").status_code == 404
+
+
+def test_cancelled_or_started_session_is_refused_on_the_form(client: Any) -> None:
+    session = make_session()
+    services.session_cancel(user=host_user(session.tour.host), session_id=session.pk)
+    html = client.post(session.tour.get_absolute_url(), form_data(session)).content.decode()
+    assert "Этот сеанс отменён." in html
+    started = make_session(days=-1)
+    html = client.post(started.tour.get_absolute_url(), form_data(started)).content.decode()
+    assert "Этот сеанс уже начался." in html
+    assert Registration.objects.count() == 0

@@ -97,9 +97,8 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return render(request, "tours/tour_detail.html", _registration_context(request, tour))
-    sessions = selectors.tour_sessions_public(tour)
-    # Accept any upcoming session here: the service gives the precise refusal (closed, cancelled…).
-    form = RegistrationForm(request.POST, sessions=sessions)
+    # Accept any session of the tour here: the service gives the precise refusal (closed, cancelled, started).
+    form = RegistrationForm(request.POST, sessions=list(Session.objects.filter(tour=tour)))
     offer_waitlist = False
     if form.is_valid():
         d = form.cleaned_data
