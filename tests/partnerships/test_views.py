@@ -157,3 +157,12 @@ def test_public_export_has_no_milestones(client: Any, project: Project) -> None:
     wb = load_workbook(BytesIO(response.content))
     assert len(wb.worksheets) == 2
     assert wb.worksheets[0]["B2"].value == project.title
+
+
+def test_english_switch(client: Any, project: Project) -> None:
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("partnerships:roadmap", kwargs={"slug": "rosatom"})).content.decode()
+    assert "Road map: Росатом" in html and "Projects by category and status" in html
+    client.cookies["django_language"] = "ru"
+    html = client.get(reverse("partnerships:roadmap", kwargs={"slug": "rosatom"})).content.decode()
+    assert "Дорожная карта: Росатом" in html and "реализация" in html

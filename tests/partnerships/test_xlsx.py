@@ -212,3 +212,16 @@ def test_no_file(operator_client: Any, corp: Any) -> None:
     response = operator_client.post(reverse("partnerships:roadmap_import", kwargs={"slug": "rosatom"}), {})
     assert response.status_code == 400
     assert "Выберите файл XLSX" in response.content.decode()
+
+
+def test_english_workbook_imports_too(roadmap: None, corp: Any) -> None:
+    from django.utils import translation
+
+    before = snapshot(corp)
+    with translation.override("en"):
+        content = roadmap_workbook(partner=corp, projects=Project.objects.filter(partner=corp), with_milestones=True)
+    assert load_workbook(BytesIO(content)).worksheets[0]["D1"].value == "Category"
+    Project.objects.all().delete()
+    report = services.roadmap_import(partner=corp, file=BytesIO(content))
+    assert report.ok, report.errors
+    assert snapshot(corp) == before
