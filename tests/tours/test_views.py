@@ -210,7 +210,8 @@ def test_feedback_page(client: Any) -> None:
     reg = confirm(register(session))
     Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=5))
     url = f"/tours/feedback/{services.sign('feedback', reg.token)}/"
-    assert "Выберите" in client.post(url, {}).content.decode() or True
+    empty = client.post(url, {}).content.decode()
+    assert 'data-testid="error-summary"' in empty and "Обязательное поле." in empty
     assert "Спасибо" in client.post(url, {"rating": "5", "comment": "Отлично"}).content.decode()
     assert client.post(url, {"rating": "4"}).status_code == 409
 

@@ -251,7 +251,7 @@ def feedback(request: HttpRequest, signed: str) -> HttpResponse:
     registration = _registration_or_error(request, "feedback", signed)
     if isinstance(registration, HttpResponse):
         return registration
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(
@@ -332,7 +332,7 @@ def cabinet(request: HttpRequest) -> HttpResponse:
 @host_required
 def cabinet_tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     tour = _own_tour(request, pk) if pk else None
-    form = TourForm(request.POST or None, instance=tour, organisation_ids=_scope(request))
+    form = TourForm(request.POST if request.method == "POST" else None, instance=tour, organisation_ids=_scope(request))
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.tour_save(
@@ -351,7 +351,7 @@ def cabinet_tour_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @host_required
 def cabinet_tour(request: HttpRequest, pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         session = services.session_create(
             user=request.user,
@@ -490,7 +490,7 @@ def cabinet_session_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
 
 @host_required
 def cabinet_checkin(request: HttpRequest) -> HttpResponse:
-    form = CheckinForm(request.POST or request.GET or None)
+    form = CheckinForm(request.POST if request.method == "POST" else (request.GET or None))
     if form.is_bound and form.is_valid():
         try:
             registration = services.registration_for_checkin(user=request.user, code=form.cleaned_data["code"])
