@@ -97,8 +97,15 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method != "POST":
         return render(request, "tours/tour_detail.html", _registration_context(request, tour))
-    # Accept any session of the tour here: the service gives the precise refusal (closed, cancelled, started).
-    form = RegistrationForm(request.POST, sessions=list(Session.objects.filter(tour=tour)))
+    # The open sessions plus the one submitted (whatever its state): the service then gives the precise
+    # refusal for a closed, cancelled or started session instead of "choose a date".
+    choices = [s for s in selectors.tour_sessions_public(tour) if getattr(s, "is_open", False)]
+    wanted = request.POST.get("session", "")
+    if wanted.isdigit() and all(s.pk != int(wanted) for s in choices):
+        submitted = Session.objects.filter(tour=tour, pk=int(wanted)).first()
+        if submitted is not None:
+            choices.append(submitted)
+    form = RegistrationForm(request.POST, sessions=choices)
     offer_waitlist = False
     if form.is_valid():
         d = form.cleaned_data
@@ -365,7 +372,13 @@ def cabinet_tour(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tours/cabinet/tour.html",
-        {"tour": tour, "sessions": selectors.host_sessions(tour=tour), "form": form, "figures": figures},
+        {
+            "tour": tour,
+            "sessions": selectors.host_sessions(tour=tour),
+            "form": form,
+            "figures": figures,
+            "now": timezone.now(),
+        },
     )
 
 
