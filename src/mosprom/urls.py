@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - language is chosen by cookie, not URL
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from mosprom.api import api
+from mosprom.core.views import api_not_found
 
 handler403 = "mosprom.core.views.error_403"
 handler404 = "mosprom.core.views.error_404"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    re_path(r"^api/", api_not_found),
     path("", include("mosprom.core.urls")),
     path("", include("mosprom.registry.urls")),
     path("tours/", include("mosprom.tours.urls")),

@@ -94,3 +94,9 @@ def test_api_docs_are_served_without_a_cdn(client: Any) -> None:
 def test_english_browser_still_gets_russian_until_it_switches(client: Any) -> None:
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="ru">' in response.content.decode()
+
+
+def test_unknown_api_path_is_json(client: Any) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

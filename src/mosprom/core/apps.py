@@ -8,6 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import periodic, tasks
 
         periodic.register(tasks.outbox_sweep, every_seconds=120)
+        post_migrate.connect(_grant_operator_permissions, sender=self)
+
+
+def _grant_operator_permissions(**kwargs: object) -> None:
+    from .roles import sync_operator_permissions
+
+    sync_operator_permissions()
