@@ -301,6 +301,10 @@ def test_joining_twice_keeps_one_entry(session: Session) -> None:
     e1 = join(session, 2, "same@example.com")
     e2 = join(session, 3, "SAME@example.com")
     assert e1.pk == e2.pk and WaitlistEntry.objects.count() == 1
+    registered = Registration.objects.get(session=session)
+    with pytest.raises(ValidationError) as exc:
+        join(session, 1, registered.email)
+    assert exc.value.code == "duplicate"
 
 
 # --- capacity -------------------------------------------------------------------------------------

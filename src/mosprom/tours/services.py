@@ -589,6 +589,10 @@ def waitlist_join(
         session = lock_session(session_id)
         now = now or timezone.now()
         _check_open(session, now)
+        if Registration.objects.filter(
+            session=session, email_normalised=visitor.email.lower(), state__in=Registration.ACTIVE_STATES
+        ).exists():
+            raise _refuse(_("You already have a registration for this session."), "duplicate")
         existing = WaitlistEntry.objects.filter(
             session=session,
             email_normalised=visitor.email.lower(),
