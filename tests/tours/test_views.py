@@ -265,6 +265,7 @@ def test_host_creates_tour_and_session_changes_capacity_and_cancels(client: Any)
     )
     assert response.status_code == 302, response.content.decode()
     tour = Tour.objects.get(title="Новый цех")
+    assert tour.slug == "novyy-tsekh"
     client.post(f"/tours/cabinet/tours/{tour.pk}/state/", {"state": "published"})
     tour.refresh_from_db()
     assert tour.state == "published" and tour.published_at is not None

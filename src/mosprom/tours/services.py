@@ -916,10 +916,60 @@ def _check_host(user: Any, organisation_id: int) -> None:
         raise PermissionDenied
 
 
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def transliterate(text: str) -> str:
+    """Russian to Latin letters for readable URLs («Новый цех» → «novyy tsekh»)."""
+    return "".join(_TRANSLIT.get(ch, ch) if ch.lower() == ch else _TRANSLIT.get(ch.lower(), ch) for ch in text).replace(
+        "_", ""
+    )
+
+
 def tour_save(*, user: Any, tour: Tour, audiences: Any = None) -> Tour:
     _check_host(user, tour.host_id)
     if not tour.slug:
-        base = slugify(tour.title, allow_unicode=False)[:80] or "tour"
+        base = slugify(transliterate(tour.title), allow_unicode=False)[:80] or "tour"
         slug, n = base, 1
         while Tour.objects.filter(slug=slug).exclude(pk=tour.pk).exists():
             n += 1
