@@ -116,3 +116,11 @@ def test_english_page(client: Any, populated: dict[str, Any]) -> None:
     client.cookies["django_language"] = "en"
     body = client.get(reverse("registry:site_list")).content.decode()
     assert "Industrial sites" in body
+
+
+def test_english_names_of_industries(client: Any, populated: dict[str, Any]) -> None:
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("registry:organisation_detail", args=["renera"])).content.decode()
+    assert "Microelectronics" in body
+    body = client.get(reverse("registry:organisation_list")).content.decode()
+    assert '<option value="microelectronics">Microelectronics</option>' in body

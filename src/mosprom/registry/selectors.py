@@ -260,9 +260,13 @@ def status_list(*, kind: str = "", state: str = "", holder: str = "") -> QuerySe
 
 def filter_choices() -> dict[str, Any]:
     """Sites and industries for filter drop-downs (two queries)."""
+    english = (get_language() or "ru").startswith("en")
     return {
         "sites": list(Site.objects.order_by("name").values_list("slug", "name")),
-        "industries": list(Industry.objects.order_by("name").values_list("slug", "name")),
+        "industries": [
+            (slug, name_en if english and name_en else name)
+            for slug, name, name_en in Industry.objects.order_by("name").values_list("slug", "name", "name_en")
+        ],
     }
 
 
