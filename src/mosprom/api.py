@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from mosprom.analytics.api import router as analytics_router
 from mosprom.core.api_errors import install_error_handlers
+from mosprom.core.api_strict import install_strict_query
 from mosprom.intake.api import router as intake_router
 from mosprom.partnerships.api import router as partnerships_router
 from mosprom.registry.api import router as registry_router
@@ -28,3 +29,4 @@ api.add_router("/", partnerships_router)
 api.add_router("/", tours_router)
 api.add_router("/", analytics_router)
 api.add_router("/", intake_router)
+install_strict_query(api)

@@ -138,15 +138,26 @@ def test_bad_query_is_a_4xx_json_error(client: Client, kpi_data: Any, url: str) 
 
 
 @pytest.mark.parametrize(
-    ("url", "count"),
-    [("/api/v1/productions?offset=99999", 62), ("/api/v1/tours?page=9999", 0)],
+    "url",
+    ["/api/v1/productions?offset=99999", "/api/v1/sites?offset=9999", "/api/v1/organisations?offset=5000"],
 )
-def test_page_beyond_the_end_is_an_empty_page_with_the_total(
-    client: Client, kpi_data: Any, url: str, count: int
-) -> None:
-    response = client.get(url)
+def test_page_beyond_the_end_is_a_404_with_a_code(client: Client, kpi_data: Any, url: str) -> None:
+    _error(client.get(url), 404, "page_out_of_range")
+
+
+def test_first_page_of_an_empty_list_is_fine(client: Client, kpi_data: Any) -> None:
+    response = client.get("/api/v1/tours?page=1")
     assert response.status_code == 200
-    assert response.json() == {"items": [], "count": count}
+    assert response.json()["count"] == len(response.json()["items"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/productions?colour=red", "/api/v1/statuses?granted_from=xx", "/api/v1/kpi/summary?yaer=2023"],
+)
+def test_unknown_query_parameters_are_refused(client: Client, kpi_data: Any, url: str) -> None:
+    body = _error(client.get(url), 422, "unknown_filter")
+    assert body["details"][0]["loc"][0] == "query"
 
 
 def test_writes_need_an_operator_token(client: Client, kpi_data: Any, operator: Any) -> None:
