@@ -130,6 +130,12 @@ def test_corporation_footprint(kpi_data: Any) -> None:
     assert footprint["productions"] == 3
     assert footprint["jobs"] == 25  # 2 × 10 + 1 × 5
     assert footprint["employees"] == 1500  # staff of Внучка unknown
+    assert footprint["staff_share_percent"] is None  # the corporation's total staff is not known
+    kpi_data.rosatom.staff_total = 10_000
+    kpi_data.rosatom.save()
+    assert selectors.corporation_footprint(kpi_data.rosatom.pk)["staff_share_percent"] == Decimal(
+        "15.0"
+    )  # 1500 / 10 000
     listed = selectors.corporation_footprints()
     assert [f["organisation"]["slug"] for f in listed] == ["rosatom"]
     assert selectors.corporation_footprint(10**9) is None

@@ -414,18 +414,8 @@ def _registry_totals(on: date) -> dict[str, int]:
 
 # --- corporations -------------------------------------------------------------------------------------------
 
-# The registry may carry a corporation's total staff (all regions) under one of these names; the share of its
-# staff working in Moscow is computed only where such a figure is known.
-_TOTAL_STAFF_FIELDS = ("staff_total", "total_staff", "employees_total", "total_employees")
-
-
 # A group of companies is headed by a business; a ministry or a university with a subordinate body is not one.
 CORPORATE_KINDS = {Organisation.Kind.COMPANY, Organisation.Kind.STATE_CORPORATION, Organisation.Kind.JOINT_STOCK}
-
-
-def _total_staff_field() -> str | None:
-    names = {f.name for f in Organisation._meta.get_fields()}
-    return next((n for n in _TOTAL_STAFF_FIELDS if n in names), None)
 
 
 def corporation_footprints(today: date | None = None) -> list[dict[str, Any]]:
@@ -458,10 +448,7 @@ def corporation_footprint(organisation_id: int, today: date | None = None) -> di
 
 
 def _corporation_footprints(on: date, only: int | None) -> list[dict[str, Any]]:
-    staff_field = _total_staff_field()
-    fields = ["id", "parent_id", "short_name", "full_name", "slug", "kind", "employees", "is_demo"]
-    if staff_field:
-        fields.append(staff_field)
+    fields = ["id", "parent_id", "short_name", "full_name", "slug", "kind", "employees", "staff_total", "is_demo"]
     orgs = {o["id"]: o for o in Organisation.objects.values(*fields)}
     children: dict[int, list[int]] = defaultdict(list)
     for o in orgs.values():
@@ -503,7 +490,7 @@ def _corporation_footprints(on: date, only: int | None) -> list[dict[str, Any]]:
         enterprises = [g for g in group if g in prod or g in resident_orgs]
         employees_known = [orgs[g]["employees"] for g in group if orgs[g]["employees"] is not None]
         employees = sum(employees_known) if employees_known else None
-        total_staff = orgs[head].get(staff_field) if staff_field else None
+        total_staff = orgs[head]["staff_total"]
         head_row = orgs[head]
         result.append(
             {

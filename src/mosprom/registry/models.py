@@ -148,6 +148,12 @@ class Organisation(TimeStampedModel):
     )
     description = models.TextField(_("description"), blank=True)
     employees = models.PositiveIntegerField(_("employees in Moscow"), null=True, blank=True)
+    staff_total = models.PositiveIntegerField(
+        _("total staff, all regions"),
+        null=True,
+        blank=True,
+        help_text=_("For corporations: the whole staff, so the share working in Moscow can be shown."),
+    )
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
     search_text = models.TextField(editable=False, default="")
 

@@ -65,6 +65,7 @@ ORGANISATION_FIELDS = {
     "industry",
     "description",
     "employees",
+    "staff_total",
     "is_demo",
 }
 PRODUCTION_FIELDS = {
