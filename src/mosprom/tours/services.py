@@ -705,47 +705,31 @@ def entry_for_offer(*, signed: str, purpose: str = "offer") -> WaitlistEntry:
 # --- periodic work --------------------------------------------------------------------------------
 
 
-def _sessions_to_serve(session_ids: set[int], now: datetime) -> None:
-    for session_id in sorted(session_ids):
-        waitlist_serve(session_id=session_id, now=now)
+def _expire_and_serve(model: Any, *, state: str, deadline_field: str, now: datetime) -> int:
+    """Mark rows of `model` in `state` whose deadline has passed as expired, session by session under its lock,
+    and offer the freed seats to the waitlist."""
+    due = {"state": state, f"{deadline_field}__lte": now}
+    count = 0
+    for session_id in sorted(set(model.objects.filter(**due).values_list("session_id", flat=True))):
+        with transaction.atomic():
+            session = lock_session(session_id)
+            count += model.objects.filter(session=session, **due).update(state=model.State.EXPIRED)
+            _serve_waitlist(session, now)
+    return count
 
 
 def holds_expire(*, now: datetime | None = None) -> int:
     """Mark unconfirmed holds past their time as expired and offer their seats to the waitlist."""
-    now = now or timezone.now()
-    ids = set(
-        Registration.objects.filter(state=Registration.State.HELD, hold_expires_at__lte=now).values_list(
-            "session_id", flat=True
-        )
+    return _expire_and_serve(
+        Registration, state=Registration.State.HELD, deadline_field="hold_expires_at", now=now or timezone.now()
     )
-    count = 0
-    for session_id in sorted(ids):
-        with transaction.atomic():
-            session = lock_session(session_id)
-            count += Registration.objects.filter(
-                session=session, state=Registration.State.HELD, hold_expires_at__lte=now
-            ).update(state=Registration.State.EXPIRED)
-            _serve_waitlist(session, now)
-    return count
 
 
 def offers_expire(*, now: datetime | None = None) -> int:
     """Unanswered offers pass to the next waiting entry whose party fits."""
-    now = now or timezone.now()
-    ids = set(
-        WaitlistEntry.objects.filter(state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now).values_list(
-            "session_id", flat=True
-        )
+    return _expire_and_serve(
+        WaitlistEntry, state=WaitlistEntry.State.OFFERED, deadline_field="offer_expires_at", now=now or timezone.now()
     )
-    count = 0
-    for session_id in sorted(ids):
-        with transaction.atomic():
-            session = lock_session(session_id)
-            count += WaitlistEntry.objects.filter(
-                session=session, state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now
-            ).update(state=WaitlistEntry.State.EXPIRED)
-            _serve_waitlist(session, now)
-    return count
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
