@@ -184,7 +184,6 @@ LOGGING = {
 }
 
 PHONENUMBER_DEFAULT_REGION = "RU"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # 30 days of idle tasks results are enough; the outbox table keeps the durable record.

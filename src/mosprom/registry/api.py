@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as Reply
 from pydantic import BaseModel
 
 from mosprom.core.api_auth import OperatorTokenAuth
@@ -375,7 +376,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
         data["parent"] = _ref(Organisation, data.get("parent"), "parent")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
         organisation = _service_call(services.organisation_create, **data)
-    return 201, organisation
+    return Reply(201, organisation)
 
 
 @router.patch(
@@ -405,7 +406,7 @@ def update_organisation(
         if "name_variants" in data and data["name_variants"] is None:
             data["name_variants"] = []
         organisation = _service_call(services.organisation_update, organisation=organisation, **data)
-    return 200, organisation
+    return Reply(200, organisation)
 
 
 # --- productions ---------------------------------------------------------------------------------
@@ -462,7 +463,7 @@ def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
         data["site"] = _ref(Site, data.get("site"), "site")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
         production = _service_call(services.production_create, **data)
-    return 201, _production(production.pk)
+    return Reply(201, _production(production.pk))
 
 
 @router.patch(
@@ -487,7 +488,7 @@ def update_production(
         if "industry" in data:
             data["industry"] = _ref(Industry, data["industry"], "industry")
         _service_call(services.production_update, production=production, **data)
-    return 200, _production(production_id)
+    return Reply(200, _production(production_id))
 
 
 # --- statuses ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mosprom.core.api_errors import ApiError
@@ -228,7 +228,7 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={201: RegistrationOut, 200: RegistrationOut},
     summary="Register for a session (the confirmation link is e-mailed)",
 )
-def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> tuple[int, dict[str, Any]]:
+def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> Status[dict[str, Any]]:
     if not Session.objects.filter(pk=session_id, tour__state=Tour.State.PUBLISHED).exists():
         raise ApiError(404, "not_found", _("No session has this id."))
     try:
@@ -250,9 +250,12 @@ def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> 
             raise ApiError(409, exc.code or "refused", " ".join(exc.messages)) from exc
         raise
     r = outcome.registration
-    return (201 if outcome.created else 200), {
-        "state": r.state,
-        "created": outcome.created,
-        "party_size": r.party_size,
-        "hold_expires_at": r.hold_expires_at,
-    }
+    return Status(
+        201 if outcome.created else 200,
+        {
+            "state": r.state,
+            "created": outcome.created,
+            "party_size": r.party_size,
+            "hold_expires_at": r.hold_expires_at,
+        },
+    )
