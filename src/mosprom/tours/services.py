@@ -732,6 +732,23 @@ def offers_expire(*, now: datetime | None = None) -> int:
     )
 
 
+def _mail_each(qs: QuerySet[Registration], *, kind: str, stamp_field: str, now: datetime) -> int:
+    """E-mail `tours/email/<kind>` to each registration once, stamping `stamp_field` in the same transaction."""
+    count = 0
+    for registration in qs:
+        with transaction.atomic():
+            email_enqueue(
+                to=registration.email,
+                template=f"tours/email/{kind}",
+                context=_context(registration),
+                language=registration.language,
+                idempotency_key=f"tours:{kind}:{registration.pk}",
+            )
+            Registration.objects.filter(pk=registration.pk).update(**{stamp_field: now})
+        count += 1
+    return count
+
+
 def reminders_send(*, now: datetime | None = None) -> int:
     """The day before: a reminder to every confirmed visitor of tomorrow's sessions (local date)."""
     now = now or timezone.now()
@@ -744,19 +761,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         session__starts_at__gte=start,
         session__starts_at__lt=start + timedelta(days=1),
     ).select_related("session__tour__format")
-    count = 0
-    for registration in qs:
-        with transaction.atomic():
-            email_enqueue(
-                to=registration.email,
-                template="tours/email/reminder",
-                context=_context(registration),
-                language=registration.language,
-                idempotency_key=f"tours:reminder:{registration.pk}",
-            )
-            Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=now)
-        count += 1
-    return count
+    return _mail_each(qs, kind="reminder", stamp_field="reminder_sent_at", now=now)
 
 
 def feedback_requests_send(*, now: datetime | None = None) -> int:
@@ -769,19 +774,7 @@ def feedback_requests_send(*, now: datetime | None = None) -> int:
         session__starts_at__lte=now - timedelta(hours=3),
         session__starts_at__gte=now - timedelta(days=14),
     ).select_related("session__tour__format")
-    count = 0
-    for registration in qs:
-        with transaction.atomic():
-            email_enqueue(
-                to=registration.email,
-                template="tours/email/feedback",
-                context=_context(registration),
-                language=registration.language,
-                idempotency_key=f"tours:feedback:{registration.pk}",
-            )
-            Registration.objects.filter(pk=registration.pk).update(feedback_requested_at=now)
-        count += 1
-    return count
+    return _mail_each(qs, kind="feedback", stamp_field="feedback_requested_at", now=now)
 
 
 def _anonymise(qs: QuerySet[Registration], now: datetime) -> int:
