@@ -234,6 +234,17 @@ def host_tours(*, organisation_ids: set[int] | None) -> QuerySet[Tour]:
     ).order_by("state", "title")
 
 
+def host_upcoming_sessions(
+    *, organisation_ids: set[int] | None, now: datetime | None = None, limit: int = 20
+) -> QuerySet[Session]:
+    """The next scheduled sessions of the host's organisations (None = all, for operators), with seats."""
+    now = now or timezone.now()
+    qs = Session.objects.filter(starts_at__gte=now, state=Session.State.SCHEDULED)
+    if organisation_ids is not None:
+        qs = qs.filter(tour__host_id__in=organisation_ids)
+    return with_seats(qs.select_related("tour"), now=now).order_by("starts_at")[:limit]
+
+
 def tour_figures(tours: list[Tour], *, now: datetime | None = None) -> dict[int, dict[str, Any]]:
     """Registrations, attendance rate (checked in / confirmed of past sessions) and average rating per tour."""
     now = now or timezone.now()

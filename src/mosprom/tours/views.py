@@ -319,20 +319,16 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 
 @host_required
 def cabinet(request: HttpRequest) -> HttpResponse:
-    tours = list(selectors.host_tours(organisation_ids=_scope(request)))
+    scope = _scope(request)
+    tours = list(selectors.host_tours(organisation_ids=scope))
     figures = selectors.tour_figures(tours)
     for tour in tours:
         tour.figures = figures.get(tour.pk, {})  # type: ignore[attr-defined]
-    scope = _scope(request)
-    upcoming = selectors.with_seats(
-        Session.objects.filter(starts_at__gte=timezone.now(), state=Session.State.SCHEDULED).select_related("tour")
-    )
-    if scope is not None:
-        upcoming = upcoming.filter(tour__host_id__in=scope)
+    upcoming = selectors.host_upcoming_sessions(organisation_ids=scope)
     return render(
         request,
         "tours/cabinet/home.html",
-        {"tours": tours, "upcoming": upcoming.order_by("starts_at")[:20], "checkin_form": CheckinForm()},
+        {"tours": tours, "upcoming": upcoming, "checkin_form": CheckinForm()},
     )
 
 
