@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from mosprom.analytics import exports, selectors
-from mosprom.analytics.formatting import THIN_NBSP
+from mosprom.core.formatting import THIN_NBSP
 from mosprom.registry.models import Organisation, Production, Residency, Site
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from mosprom.analytics import exports, selectors
-from mosprom.analytics.formatting import THIN_NBSP
+from mosprom.core.formatting import THIN_NBSP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -90,7 +90,3 @@ def test_home_figures(populated: dict[str, Any], django_assert_max_num_queries: 
     assert values[3] == "21" and "2023" in labels[3]  # last year
     assert all(c["url"].startswith("/") for c in figures["cards"])
     assert labels[0] == "промышленные площадки"
-
-
-def test_format_number_uses_thin_space() -> None:
-    assert selectors.format_number(20000) == "20\u202f000"

@@ -14,7 +14,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .formatting import format_number
+from mosprom.core.formatting import format_number
 
 PALETTE = ("#0b3d91", "#00703c", "#b45309", "#6f42c1", "#d4351c", "#1d70b8", "#505a5f")
 Number = int | float | Decimal

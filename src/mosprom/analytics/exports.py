@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mosprom.core.formatting import format_number, format_percent
+
 from . import selectors
-from .formatting import format_number, format_percent
 
 TEXT, INT, CHANGE, PERCENT, DECIMAL, AUTO = "text", "int", "change", "percent", "decimal", "auto"
 

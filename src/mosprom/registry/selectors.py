@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from mosprom.core.formatting import format_number
 from mosprom.core.text import fold
 
 from .models import Industry, Organisation, Production, Residency, Site, Status, StatusKind
@@ -29,14 +30,6 @@ class UnknownFilterValue(ValueError):
         self.field = field
         self.value = value
         self.message = message
-
-
-def format_number(value: int | float | None) -> str:
-    """Thousands separated by a thin no-break space in Russian, a comma in English."""
-    if value is None:
-        return "—"
-    text = f"{int(value):,}"
-    return text.replace(",", "\u202f") if (get_language() or "ru").startswith("ru") else text
 
 
 def _current_residency_q(prefix: str = "", on: date | None = None) -> Q:

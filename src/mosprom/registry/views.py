@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mosprom.core.formatting import format_number
+
 from . import selectors
 from .forms import OrganisationFilterForm, ProductionFilterForm, SiteFilterForm
 
@@ -74,7 +76,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if organisation is None:
         raise Http404
     context = selectors.organisation_detail(organisation=organisation)
-    context["employees_display"] = selectors.format_number(organisation.employees)
+    context["employees_display"] = format_number(organisation.employees)
     return render(request, "registry/organisation_detail.html", context)
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from mosprom.analytics.formatting import format_number, format_percent
+from mosprom.core.formatting import format_number, format_percent
 
 register = template.Library()
 

@@ -1,0 +1,17 @@
+from django.utils import translation
+
+from mosprom.core.formatting import format_number, format_percent
+
+
+def test_russian_numbers_use_thin_space_and_decimal_comma() -> None:
+    with translation.override("ru"):
+        assert format_number(20000) == "20\u202f000"
+        assert format_number(12.5, places=1) == "12,5"
+        assert format_percent(30, signed=True) == "+30\u00a0%"
+        assert format_number(None) == "—"
+
+
+def test_english_numbers() -> None:
+    with translation.override("en"):
+        assert format_number(1234567) == "1,234,567"
+        assert format_percent(12.5, places=1) == "12.5%"
