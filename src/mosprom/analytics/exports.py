@@ -6,7 +6,6 @@ plain machine-readable numbers, the XLSX as numeric cells. The numbers are there
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mosprom.core.exports import rows_to_csv
 from mosprom.core.formatting import format_number, format_percent
 
 from . import selectors
@@ -451,12 +451,9 @@ def build_table(key: str, year: int, today: date | None = None) -> Table | None:
 
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM (Excel opens Cyrillic correctly), comma-separated, numbers unformatted."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
-        writer.writerow(["" if v is None else _raw(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return rows_to_csv(
+        [c.label for c in table.columns], ([None if v is None else _raw(v) for v in row] for row in table.rows)
+    )
 
 
 def to_xlsx(table: Table) -> bytes:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mosprom.core.exports import download_response
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 
@@ -202,11 +203,5 @@ def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     table = exports.build_table(key, year)
     if table is None:
         raise Http404
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{table.filename(fmt)}"'
-    return response
+    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx(table)
+    return download_response(content, filename=table.filename(fmt))

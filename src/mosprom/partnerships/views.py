@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from mosprom.core.exports import download_response
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 from mosprom.registry.models import Organisation
@@ -20,7 +21,6 @@ from .models import Project
 from .timeline import render_timeline
 from .xlsx import roadmap_workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROADMAP_PAGE_SIZE = 40
 AGREEMENT_PROJECTS_SHOWN = 20
 
@@ -114,17 +114,14 @@ def roadmap_export(request: HttpRequest, slug: str) -> HttpResponse:
         projects=Project.objects.filter(partner=partner),
         with_milestones=is_operator(request.user),
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="roadmap-{partner.slug}-{date.today():%Y-%m-%d}.xlsx"'
-    return response
+    return download_response(content, filename=f"roadmap-{partner.slug}-{date.today():%Y-%m-%d}.xlsx")
 
 
 @operator_required
 def roadmap_template(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Organisation, slug=slug)
-    response = HttpResponse(roadmap_workbook(partner=partner, projects=None, with_milestones=True), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="roadmap-template-{partner.slug}.xlsx"'
-    return response
+    content = roadmap_workbook(partner=partner, projects=None, with_milestones=True)
+    return download_response(content, filename=f"roadmap-template-{partner.slug}.xlsx")
 
 
 @operator_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -17,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mosprom.core.exports import download_response, rows_to_csv, rows_to_xlsx
 from mosprom.core.permissions import host_required
 from mosprom.core.roles import host_organisation_ids, is_operator
 
@@ -470,31 +469,8 @@ def cabinet_session_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
         _("Registered"),
     ]
     rows = _export_rows(session)
-    filename = f"session-{session.pk}-registrants"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Registrants"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    content = rows_to_csv(headers, rows) if fmt == "csv" else rows_to_xlsx(headers, rows, title="Registrants")
+    return download_response(content, filename=f"session-{session.pk}-registrants.{fmt}")
 
 
 @host_required
