@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
         from . import periodic, tasks
 
         periodic.register(tasks.outbox_sweep, every_seconds=120)
-        post_migrate.connect(_grant_operator_permissions, sender=self)
+        # After every app's migration, since each app's permissions are created by its own post_migrate.
+        post_migrate.connect(_grant_operator_permissions, dispatch_uid="mosprom.core.operator_permissions")
 
 
 def _grant_operator_permissions(**kwargs: object) -> None:

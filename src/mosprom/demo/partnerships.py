@@ -12,9 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
-from mosprom.core.roles import operators_group
 from mosprom.partnerships.models import Agreement, AgreementParty, Direction, Duty, Milestone, Project
 from mosprom.registry.models import Organisation, Site
 
@@ -459,11 +457,6 @@ def load() -> list[str]:
     agreements = _agreements(orgs)
     real = _real_projects(orgs, sites, agreements, today)
     synthetic = _synthetic(orgs, sites, agreements["session"], today)
-    # The back-office autocomplete of organisations and sites asks the registry admin, which checks
-    # Django's model permissions: let operators look them up.
-    operators_group().permissions.add(
-        *Permission.objects.filter(content_type__app_label="registry", codename__in=["view_organisation", "view_site"])
-    )
     operator = get_user_model().objects.filter(username="operator").first()
     if operator is not None:
         for key in ("ev", "offset", "session"):

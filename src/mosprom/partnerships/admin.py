@@ -11,58 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mosprom.core.roles import is_operator
-from mosprom.registry.models import Organisation, Site
-
 from . import services
 from .models import Agreement, AgreementDocument, AgreementParty, Direction, Duty, Milestone, Project
-
-
-def _searchable(model: Any) -> bool:
-    """Autocomplete needs the target's admin with search_fields (the registry admin defines them)."""
-    model_admin = admin.site._registry.get(model)
-    return bool(model_admin and model_admin.search_fields)
-
-
-ORG_AUTOCOMPLETE = _searchable(Organisation)
-SITE_AUTOCOMPLETE = _searchable(Site)
-
-
-def _lookup(fields: list[str], *, site_fields: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """autocomplete_fields where the registry admin allows it, raw_id_fields otherwise."""
-    auto: list[str] = []
-    raw: list[str] = []
-    for name in fields:
-        ok = (
-            SITE_AUTOCOMPLETE
-            if name in site_fields
-            else (ORG_AUTOCOMPLETE or name in ("agreement", "project", "related_to"))
-        )
-        (auto if ok else raw).append(name)
-    return {"autocomplete_fields": auto, "raw_id_fields": raw}
-
-
-class OperatorPermissionsMixin:
-    """Operators (the group of core.roles) run the partnerships back-office without per-model grants."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_operator(request.user):
-            return True
-        if obj is None:
-            return super().has_add_permission(request)  # type: ignore[misc]
-        return super().has_add_permission(request, obj)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 def _overdue_milestones(today: date) -> QuerySet[Milestone]:
@@ -105,48 +55,44 @@ class MilestoneOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartyInline(OperatorPermissionsMixin, admin.TabularInline):
+class PartyInline(admin.TabularInline):
     model = AgreementParty
     extra = 0
-    autocomplete_fields = _lookup(["organisation"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["organisation"])["raw_id_fields"]
+    autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "signatory", "order"]
 
 
-class DirectionInline(OperatorPermissionsMixin, admin.TabularInline):
+class DirectionInline(admin.TabularInline):
     model = Direction
     extra = 0
-    autocomplete_fields = _lookup(["responsible"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["responsible"])["raw_id_fields"]
+    autocomplete_fields = ["responsible"]
     fields = ["text", "responsible", "order"]
 
 
-class DocumentInline(OperatorPermissionsMixin, admin.TabularInline):
+class DocumentInline(admin.TabularInline):
     model = AgreementDocument
     extra = 0
     fields = ["title", "file", "is_public"]
 
 
-class AgreementProjectInline(OperatorPermissionsMixin, admin.TabularInline):
+class AgreementProjectInline(admin.TabularInline):
     model = Project
     extra = 0
     fk_name = "agreement"
     show_change_link = True
-    autocomplete_fields = _lookup(["partner"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["partner"])["raw_id_fields"]
+    autocomplete_fields = ["partner"]
     fields = ["code", "title", "partner", "category", "status", "planned_start", "planned_end"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+class AgreementAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "signed_on", "ends_on", "status_label", "is_demo"]
     list_filter = ["kind", "parties__organisation", "is_demo"]
     search_fields = ["title", "search_text", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     filter_horizontal = ["responsible_operators"]
-    autocomplete_fields = _lookup(["related_to"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["related_to"])["raw_id_fields"]
+    autocomplete_fields = ["related_to"]
     inlines = [PartyInline, DirectionInline, AgreementProjectInline, DocumentInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "related_to"]}),
@@ -160,30 +106,27 @@ class AgreementAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
         return obj.get_status_display()
 
 
-class DutyInline(OperatorPermissionsMixin, admin.TabularInline):
+class DutyInline(admin.TabularInline):
     model = Duty
     extra = 0
-    autocomplete_fields = _lookup(["organisation"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["organisation"])["raw_id_fields"]
+    autocomplete_fields = ["organisation"]
     fields = ["organisation", "text"]
 
 
-class MilestoneInline(OperatorPermissionsMixin, admin.TabularInline):
+class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    autocomplete_fields = _lookup(["responsible"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["responsible"])["raw_id_fields"]
+    autocomplete_fields = ["responsible"]
     fields = ["title", "responsible", "due_on", "done_on"]
 
 
 @admin.register(Project)
-class ProjectAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+class ProjectAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "partner", "category", "status", "planned_start", "planned_end", "progress_label"]
     list_filter = [ProjectOverdueFilter, "category", "status", "partner", "agreement", "is_demo"]
     list_select_related = ["partner"]
     search_fields = ["code", "title"]
-    autocomplete_fields = _lookup(["partner", "agreement", "site"], site_fields=("site",))["autocomplete_fields"]
-    raw_id_fields = _lookup(["partner", "agreement", "site"], site_fields=("site",))["raw_id_fields"]
+    autocomplete_fields = ["partner", "agreement", "site"]
     inlines = [DutyInline, MilestoneInline]
     actions = ["mark_milestones_done"]
     fieldsets = [
@@ -211,13 +154,12 @@ class ProjectAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(OperatorPermissionsMixin, admin.ModelAdmin):
+class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "responsible", "due_on", "done_on"]
     list_filter = [MilestoneOverdueFilter, "project__partner", "project__category", "project__status"]
     list_select_related = ["project", "responsible"]
     search_fields = ["title", "project__title", "project__code"]
-    autocomplete_fields = _lookup(["project", "responsible"])["autocomplete_fields"]
-    raw_id_fields = _lookup(["project", "responsible"])["raw_id_fields"]
+    autocomplete_fields = ["project", "responsible"]
     date_hierarchy = "due_on"
     actions = ["mark_done"]
 

@@ -9,30 +9,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from mosprom.core.roles import is_operator
-
 from . import selectors, services
 from .models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
 
 
-class OperatorPermissions:
-    """Operators (the `operators` group) run the tours back-office without per-model permissions."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request.user) or super().has_module_permission(request)  # type: ignore[misc]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_operator(request.user) or super().has_change_permission(request, obj)  # type: ignore[misc]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_operator(request.user) or super().has_add_permission(request, *args)  # type: ignore[misc]
-
-
-class OperatorAdmin(OperatorPermissions, admin.ModelAdmin):  # type: ignore[type-arg]
-    pass
+class OperatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Base of the tours back-office; operators hold the model permissions through their group."""
 
 
 @admin.register(Season)
@@ -51,7 +33,7 @@ class AudienceAdmin(OperatorAdmin):
     list_display = ["name", "name_en"]
 
 
-class SessionInline(OperatorPermissions, admin.TabularInline):  # type: ignore[type-arg]
+class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
     """Read-only here: capacity changes go through the session page (refused below what is booked)."""
 
     model = Session
