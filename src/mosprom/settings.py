@@ -167,6 +167,10 @@ PARTNERSHIPS_DIGEST_DAYS_AHEAD = 14
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+# core.api_kit.Pagination: every list endpoint's page is bounded and documented.
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+API_MAX_PAGE = 100_000
 
 # --- cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://mosprom")}

@@ -11,6 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .errors import Refused
+
 
 class ApiError(Exception):
     """Raise from an API handler to answer `status` with `{"code": code, "message": message}`."""
@@ -44,6 +46,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, _body("validation_error", _("The request has invalid fields."), details), status=422
         )
+
+    @api.exception_handler(Refused)
+    def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+        return api.create_response(request, _body(exc.code, str(exc.message), exc.details), status=exc.status)
 
     @api.exception_handler(ValidationError)
     def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
