@@ -77,7 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "mosprom.core.context_processors.site",
+                "mosprom.home.roles",
             ],
         },
     },
@@ -107,8 +107,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:after_login"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "after_login"
+LOGOUT_REDIRECT_URL = "home"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from mosprom import home
 from mosprom.api import api
 from mosprom.core.views import api_not_found
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     re_path(r"^api/", api_not_found),
+    path("", home.home, name="home"),
+    path("accounts/welcome/", home.after_login, name="after_login"),
     path("", include("mosprom.core.urls")),
     path("", include("mosprom.registry.urls")),
     path("tours/", include("mosprom.tours.urls")),

@@ -3,7 +3,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from mosprom.core.roles import is_host, is_operator
+from mosprom.core.roles import is_operator
+from mosprom.registry.roles import is_host
 
 pytestmark = pytest.mark.django_db
 

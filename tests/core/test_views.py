@@ -43,7 +43,7 @@ def test_login_with_wrong_password_keeps_username_and_explains(client: Any) -> N
 
 def test_operator_lands_in_back_office(client: Any, operator: Any) -> None:
     client.force_login(operator)
-    response = client.get(reverse("core:after_login"))
+    response = client.get(reverse("after_login"))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
 
@@ -53,7 +53,7 @@ def test_host_lands_in_cabinet_or_home(client: Any) -> None:
     org = Organisation.objects.create(short_name="НЦК", full_name="Нанотехнологический центр композитов", slug="nck")
     Membership.objects.create(user=user, organisation=org)
     client.force_login(user)
-    response = client.get(reverse("core:after_login"))
+    response = client.get(reverse("after_login"))
     assert response.status_code == 302
     assert response["Location"] != reverse("admin:index")
 
@@ -61,7 +61,7 @@ def test_host_lands_in_cabinet_or_home(client: Any) -> None:
 def test_visitor_goes_home_after_login(client: Any) -> None:
     user = get_user_model().objects.create_user(username="someone", password="x-password-1")
     client.force_login(user)
-    assert client.get(reverse("core:after_login"))["Location"] == reverse("core:home")
+    assert client.get(reverse("after_login"))["Location"] == reverse("home")
 
 
 def test_mailbox_shows_outbox_in_demo_mode_only(client: Any, settings: Any) -> None:

@@ -10,10 +10,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from .roles import is_host, is_operator
+from .roles import is_operator
 
 
-def _require(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -28,5 +28,4 @@ def _require(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpRespon
     return decorator
 
 
-operator_required = _require(is_operator)
-host_required = _require(is_host)
+operator_required = require(is_operator)

@@ -1,4 +1,4 @@
-"""Roles: operator (a group), host staff (membership in an organisation), anonymous visitor."""
+"""Roles: operator (a group) and anonymous visitor. Host staff are memberships: `registry.roles`."""
 
 from __future__ import annotations
 
@@ -44,19 +44,3 @@ def is_operator(user: Any) -> bool:
         user._mosprom_is_operator = cached
     return bool(cached)
 
-
-def host_organisation_ids(user: Any) -> set[int]:
-    """The organisations whose host cabinet this user may see."""
-    if user is None or not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_mosprom_host_orgs", None)
-    if cached is None:
-        from mosprom.registry.models import Membership
-
-        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-        user._mosprom_host_orgs = cached
-    return set(cached)
-
-
-def is_host(user: Any) -> bool:
-    return bool(host_organisation_ids(user))

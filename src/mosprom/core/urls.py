@@ -7,14 +7,12 @@ from .forms import LoginForm
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/welcome/", views.after_login, name="after_login"),
     path("dev/mailbox/", views.mailbox, name="mailbox"),
     path("dev/mailbox/<int:pk>/", views.mailbox_detail, name="mailbox_detail"),
     path("dev/mailbox/<int:pk>/html/", views.mailbox_html, name="mailbox_html"),

@@ -1,32 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import selectors
-from .roles import is_host, is_operator
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_context())
-
-
-@login_required
-def after_login(request: HttpRequest) -> HttpResponse:
-    if is_operator(request.user):
-        return redirect("admin:index")
-    if is_host(request.user):
-        try:
-            return redirect(reverse("tours:cabinet"))
-        except NoReverseMatch:
-            pass
-    return redirect("core:home")
 
 
 def _mailbox_enabled() -> None:

@@ -27,8 +27,9 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mosprom.core.roles import host_organisation_ids, is_operator
+from mosprom.core.roles import is_operator
 from mosprom.core.services import Attachment, email_enqueue
+from mosprom.registry.roles import host_organisation_ids
 
 from . import selectors
 from .models import Feedback, Format, Registration, Session, Tour, WaitlistEntry, max_party_size

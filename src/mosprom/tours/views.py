@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mosprom.core.exports import download_response, rows_to_csv, rows_to_xlsx
-from mosprom.core.permissions import host_required
-from mosprom.core.roles import host_organisation_ids, is_operator
+from mosprom.core.roles import is_operator
+from mosprom.registry.roles import host_organisation_ids, host_required
 
 from . import selectors, services
 from .forms import (
