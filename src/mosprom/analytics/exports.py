@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosprom.core.exports import rows_to_csv
+from mosprom.core.exports import rows_to_csv, xlsx_append
 from mosprom.core.formatting import format_number, format_percent
 
 from . import selectors
@@ -474,7 +474,7 @@ def to_xlsx(table: Table) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_raw(v) for v in row])
+        xlsx_append(sheet, [_raw(v) for v in row])
     for index, column in enumerate(table.columns, start=1):
         letter = sheet.cell(row=header_row, column=index).column_letter
         width = max([len(str(column.label))] + [len(str(r[index - 1] or "")) for r in table.rows]) + 2
