@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from .audit import set_request_actor
 from .models import ApiToken
 from .roles import is_operator
 
@@ -34,4 +35,5 @@ class OperatorTokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
+        set_request_actor(found.user)
         return found.user

@@ -10,9 +10,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from auditlog.registry import auditlog
+
         from . import periodic, tasks
+        from .models import ApiToken
 
         periodic.register(tasks.outbox_sweep, every_seconds=120)
+        # Who created, renamed or revoked a token is part of the trail; its digest and last use are not.
+        auditlog.register(ApiToken, exclude_fields=["digest", "last_used_at", "updated_at"])
         # After every app's migration, since each app's permissions are created by its own post_migrate.
         post_migrate.connect(_grant_operator_permissions, dispatch_uid="mosprom.core.operator_permissions")
 
