@@ -8,9 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
 
         from . import periodic, tasks
         from .models import ApiToken
