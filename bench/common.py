@@ -1,0 +1,132 @@
+"""Shared plumbing of the benchmark scripts: the database, Django set-up, percentiles, the machine.
+
+The scripts import this module before Django is set up; nothing here imports Django at module level.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import platform
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+
+
+def ensure_database(*, postgres: bool = True) -> str:
+    """The DATABASE_URL to use: the one given, else a throw-away PostgreSQL (scripts/pg-temp.sh, stopped at exit).
+
+    With postgres=False and no DATABASE_URL, a temporary SQLite file is used instead (quick local runs).
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return url
+    if not postgres:
+        tmp = tempfile.mkdtemp(prefix="mosprom-bench-")
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        env = dict(os.environ)
+        env.setdefault("PG_TEMP_PORT", str(free_port()))  # other clusters may already use the default port
+        out = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "pg-temp.sh"), "start"], check=True, capture_output=True, text=True, env=env
+        ).stdout
+        values = dict(part.split("=", 1) for part in shlex.split(out.replace("export ", "")))
+        url, pg_dir = values["DATABASE_URL"], values["PG_TEMP_DIR"]
+        atexit.register(
+            lambda: subprocess.run(["bash", str(ROOT / "scripts" / "pg-temp.sh"), "stop", pg_dir], check=False)
+        )
+        print(f"started a temporary PostgreSQL: {url}", file=sys.stderr)
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def setup_django(*, postgres: bool = True, migrate: bool = True) -> str:
+    """Point Django at the benchmark database (ensure_database) and set it up; returns the DATABASE_URL."""
+    if str(SRC) not in sys.path:
+        sys.path.insert(0, str(SRC))
+    os.environ.setdefault("MOSPROM_VAR_DIR", tempfile.mkdtemp(prefix="mosprom-bench-var-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mosprom.settings")
+    os.environ.setdefault("RATE_LIMITS_ENABLED", "false")
+    url = ensure_database(postgres=postgres)
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.INFO)
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    return url
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (0..100) by linear interpolation; NaN for no samples."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summary_ms(samples: list[float]) -> dict[str, float]:
+    """p50/p95/p99/mean of samples given in seconds, in milliseconds."""
+    return {
+        "p50_ms": percentile(samples, 50) * 1000,
+        "p95_ms": percentile(samples, 95) * 1000,
+        "p99_ms": percentile(samples, 99) * 1000,
+        "mean_ms": (statistics.fmean(samples) * 1000) if samples else float("nan"),
+    }
+
+
+def machine() -> str:
+    """One line about this machine: CPU model, cores, memory, OS, Python."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f", {int(line.split()[1]) // 1024 // 1024} GiB RAM"
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
