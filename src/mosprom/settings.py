@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "mosprom.core.errors.RefusedMiddleware",
 ]
 
 ROOT_URLCONF = "mosprom.urls"

@@ -8,9 +8,12 @@ with `status`. Field-level problems stay plain `ValidationError({field: ...})` (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class Refused(ValidationError):
@@ -42,3 +45,22 @@ class Conflict(Refused):
     """Someone else changed the same thing first (two operators deciding the same item)."""
 
     status = 409
+
+
+class RefusedMiddleware:
+    """Pages: a refusal no view turned into a form error is shown as a styled page with its status and message.
+
+    Views that have a form catch `Refused` themselves (`form.add_error(None, exc)`) so the user's values stay;
+    this is the one mapping for everything else (a link clicked too late, a second company's id in a URL).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Refused) or request.path.startswith("/api/"):
+            return None
+        return render(request, "refused.html", {"refusal": exception}, status=exception.status)
