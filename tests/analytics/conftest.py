@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from mosprom.registry.models import Industry, Organisation, Production, Residency, Site
+from tests.factories import OrganisationFactory
 
 
 @dataclass
@@ -55,19 +56,17 @@ def kpi_data(db: Any) -> KpiData:
     skolkovo = Site.objects.create(name="Сколково", slug="skolkovo", kind=Site.Kind.TECHNOPARK)
     electronics = Industry.objects.create(name="Электроника", slug="electronics")
     pharma = Industry.objects.create(name="Фармацевтика", slug="pharma")
-    rosatom = Organisation.objects.create(
+    rosatom = OrganisationFactory(
         full_name="Госкорпорация «Росатом»",
         short_name="Росатом",
         slug="rosatom",
         kind=Organisation.Kind.STATE_CORPORATION,
         employees=1000,
     )
-    tvel = Organisation.objects.create(
-        full_name="АО «ТВЭЛ»", short_name="ТВЭЛ", slug="tvel", parent=rosatom, employees=500
-    )
-    grandchild = Organisation.objects.create(full_name="АО «Внучка»", short_name="Внучка", slug="vnuchka", parent=tvel)
-    alpha = Organisation.objects.create(full_name="ООО «Альфа»", short_name="Альфа", slug="alpha", employees=100)
-    beta = Organisation.objects.create(full_name="ООО «Бета»", short_name="Бета", slug="beta")
+    tvel = OrganisationFactory(full_name="АО «ТВЭЛ»", short_name="ТВЭЛ", slug="tvel", parent=rosatom, employees=500)
+    grandchild = OrganisationFactory(full_name="АО «Внучка»", short_name="Внучка", slug="vnuchka", parent=tvel)
+    alpha = OrganisationFactory(full_name="ООО «Альфа»", short_name="Альфа", slug="alpha", employees=100)
+    beta = OrganisationFactory(full_name="ООО «Бета»", short_name="Бета", slug="beta")
 
     p2023 = _productions(2023, [(pechatniki, 18), (alabushevo, 5), (skolkovo, 4), (None, 6)], alpha, 10)
     p2023 += _productions(2023, [(pechatniki, 2)], tvel, 10)

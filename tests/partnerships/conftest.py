@@ -10,27 +10,26 @@ import pytest
 from mosprom.partnerships import services
 from mosprom.partnerships.models import Agreement, AgreementParty, Project
 from mosprom.registry.models import Organisation, Site
+from tests.factories import OrganisationFactory
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def city(db: Any) -> Organisation:
-    return Organisation.objects.create(
-        slug="moscow-government", short_name="Правительство Москвы", full_name="Правительство Москвы", kind="government"
-    )
+    return OrganisationFactory(slug="moscow-government", short_name="Правительство Москвы", kind="government")
 
 
 @pytest.fixture
 def corp(db: Any) -> Organisation:
-    return Organisation.objects.create(
+    return OrganisationFactory(
         slug="rosatom", short_name="Росатом", full_name="Госкорпорация «Росатом»", kind="state_corporation"
     )
 
 
 @pytest.fixture
 def outsider(db: Any) -> Organisation:
-    return Organisation.objects.create(slug="kamaz", short_name="КамАЗ", full_name="ПАО «КамАЗ»", kind="joint_stock")
+    return OrganisationFactory(slug="kamaz", short_name="КамАЗ", full_name="ПАО «КамАЗ»", kind="joint_stock")
 
 
 @pytest.fixture

@@ -13,16 +13,13 @@ from django.utils import timezone
 from mosprom.registry.models import Membership, Organisation, Site
 from mosprom.tours import services
 from mosprom.tours.models import Format, Registration, Session, Tour
+from tests.factories import OrganisationFactory
 
 _seq = itertools.count(1)
 
 
 def make_org(slug: str | None = None, **kw: Any) -> Organisation:
-    n = next(_seq)
-    slug = slug or f"org-{n}"
-    return Organisation.objects.create(
-        full_name=kw.pop("full_name", f"Org {n}"), short_name=kw.pop("short_name", f"Org {n}"), slug=slug, **kw
-    )
+    return OrganisationFactory(**({"slug": slug} if slug else {}), **kw)
 
 
 def make_format(slug: str = "excursion") -> Format:
