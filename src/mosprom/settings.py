@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "mosprom.tours",
     "mosprom.analytics",
     "mosprom.intake",
+    "mosprom.companies",
     "mosprom.demo",
 ]
 
@@ -164,6 +165,12 @@ TOURS_CONSENT_VERSION = "2026-01"
 # Test-only switch: lets the concurrency tests prove that they catch a race. Never set it elsewhere.
 TOURS_UNSAFE_DISABLE_SEAT_LOCK = False
 PARTNERSHIPS_DIGEST_DAYS_AHEAD = 14
+# Company cabinet: invitations, documents, deadlines of the operator's work queue, reminders, new hosts.
+COMPANIES_INVITATION_DAYS = env.int("COMPANIES_INVITATION_DAYS", default=7)
+COMPANIES_DOCUMENT_MAX_BYTES = env.int("COMPANIES_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+COMPANIES_REPORT_REMINDER_DAYS = (30, 7, 1)
+COMPANIES_REVIEW_DAYS = {"access": 5, "profile": 10, "production": 10, "report": 20, "host": 14, "application": 30}
+COMPANIES_NEW_HOST_MODERATED_TOURS = 2
 
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -29,6 +29,7 @@ urlpatterns = [
     path("partnerships/", include("mosprom.partnerships.urls")),
     path("analytics/", include("mosprom.analytics.urls")),
     path("intake/", include("mosprom.intake.urls")),
+    path("companies/", include("mosprom.companies.urls")),
 ]
 
 if settings.DEBUG:

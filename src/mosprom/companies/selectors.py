@@ -1,0 +1,384 @@
+"""Reads of the company cabinet: always scoped to the organisations a user represents, or to operators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosprom.core.roles import is_operator
+from mosprom.registry.models import AnnualReport, Organisation, Status, StatusKind
+
+from . import rules
+from .models import (
+    AccessRequest,
+    Application,
+    ApplicationDocument,
+    Decision,
+    HostApplication,
+    HostCapability,
+    Invitation,
+    ProductionReport,
+    ProfileProposal,
+    ReportFiling,
+    Representative,
+    StatusKindTerms,
+)
+
+PENDING = Decision.State.PENDING
+
+
+def representations(user: Any) -> QuerySet[Representative]:
+    if not getattr(user, "is_authenticated", False):
+        return Representative.objects.none()
+    return Representative.objects.filter(user=user).select_related("organisation").order_by("organisation__short_name")
+
+
+def representation(user: Any, organisation_id: int) -> Representative | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Representative.objects.filter(user=user, organisation_id=organisation_id).select_related("organisation").first()
+    )
+
+
+def is_representative(user: Any) -> bool:
+    return getattr(user, "is_authenticated", False) and Representative.objects.filter(user=user).exists()
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Operators see every case file; a representative only those of the organisations they represent."""
+    qs = Application.objects.select_related("organisation", "kind", "site", "record")
+    if is_operator(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organisation__representatives__user=user)
+
+
+def application_detail(application: Application) -> dict[str, Any]:
+    from . import services
+
+    questions = services.rules.questionnaire(services.kind_terms(application.kind).questions)
+    verdicts = list(application.record.verdicts.all()) if application.record_id else []  # type: ignore[union-attr]
+    return {
+        "application": application,
+        "questions": [(q, application.answers.get(q.code, "")) for q in questions],
+        "documents": list(application.documents.all()),
+        "events": list(application.events.select_related("actor")),
+        "verdicts": verdicts,
+        "operator_actions": rules.operator_actions(application.stage),
+        "editable": application.stage in (Application.Stage.DRAFT, Application.Stage.INFO_REQUESTED),
+        "status": getattr(application.record, "status", None) if application.record_id else None,
+    }
+
+
+def document_visible_to(user: Any, pk: int) -> ApplicationDocument | None:
+    return ApplicationDocument.objects.filter(application__in=applications_visible_to(user), pk=pk).first()
+
+
+def status_kinds() -> QuerySet[StatusKind]:
+    return StatusKind.objects.order_by("name")
+
+
+@dataclass
+class ReportDue:
+    status: Status
+    year: int
+    deadline: date
+    report: AnnualReport | None
+    overdue: bool
+    failing: bool
+
+
+def reports_due(organisation: Organisation, *, today: date | None = None) -> list[ReportDue]:
+    """For each current status: last year's report, its deadline, and whether it is late or failing."""
+    from .services import status_report_deadline
+
+    today = today or timezone.localdate()
+    year = today.year - 1
+    statuses = list(
+        Status.objects.filter(holder=organisation)
+        .exclude(state__in=[Status.State.REVOKED, Status.State.EXPIRED])
+        .select_related("kind", "kind__terms", "site")
+        .prefetch_related(Prefetch("reports", queryset=AnnualReport.objects.filter(year=year)))
+    )
+    out = []
+    for s in statuses:
+        if s.granted_on.year > year:
+            continue
+        report = next(iter(s.reports.all()), None)
+        deadline = status_report_deadline(s, year)
+        out.append(
+            ReportDue(
+                status=s,
+                year=year,
+                deadline=deadline,
+                report=report,
+                overdue=report is None and today > deadline,
+                failing=report is not None and not report.meets_obligations,
+            )
+        )
+    return out
+
+
+def cabinet(*, organisation: Organisation, representative: Representative) -> dict[str, Any]:
+    capability = HostCapability.objects.filter(organisation=organisation).first()
+    return {
+        "organisation": organisation,
+        "representative": representative,
+        "applications": list(
+            Application.objects.filter(organisation=organisation).select_related("kind").order_by("-stage_changed_at")
+        ),
+        "statuses": list(Status.objects.filter(holder=organisation).select_related("kind", "site")),
+        "reports_due": reports_due(organisation),
+        "proposals": list(ProfileProposal.objects.filter(organisation=organisation).select_related("decided_by")[:10]),
+        "production_reports": list(
+            ProductionReport.objects.filter(organisation=organisation).select_related("site", "decided_by")[:20]
+        ),
+        "filings": list(
+            ReportFiling.objects.filter(organisation=organisation).select_related("report", "report__status__kind")[:10]
+        ),
+        "host_capability": capability,
+        "host_application": HostApplication.objects.filter(organisation=organisation).first(),
+    }
+
+
+def team(*, organisation: Organisation) -> dict[str, Any]:
+    return {
+        "representatives": list(
+            Representative.objects.filter(organisation=organisation).select_related("user").order_by("-is_manager")
+        ),
+        "invitations": list(
+            Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True)
+        ),
+        "access_requests": list(AccessRequest.objects.filter(organisation=organisation, state=PENDING)),
+        "tokens": list(organisation_tokens(organisation)),
+    }
+
+
+def organisation_tokens(organisation: Organisation) -> QuerySet[Any]:
+    from .models import CompanyToken
+
+    return CompanyToken.objects.filter(organisation=organisation, api_token__revoked=False).select_related("api_token")
+
+
+# --- tours: what the tours part must check ------------------------------------------------------------------
+
+
+def host_needs_moderation(organisation_id: int) -> bool:
+    """True while a new host's next tour must be checked by an operator before it is published.
+
+    Hosts that joined through a host application keep `moderated_tours` (setting
+    COMPANIES_NEW_HOST_MODERATED_TOURS) of their first tours under moderation; existing hosts have none.
+    """
+    capability = HostCapability.objects.filter(organisation_id=organisation_id).first()
+    if capability is None or capability.moderated_tours == 0:
+        return False
+    from mosprom.tours.models import Tour
+
+    published = Tour.objects.filter(host_id=organisation_id, published_at__isnull=False).count()
+    return rules.host_tour_needs_moderation(
+        moderated_tours=capability.moderated_tours, tours_already_published=published
+    )
+
+
+def is_host_organisation(organisation_id: int) -> bool:
+    return HostCapability.objects.filter(organisation_id=organisation_id).exists()
+
+
+# --- the operator's work queue -----------------------------------------------------------------------------------
+
+QUEUE_KINDS: dict[str, Any] = {
+    "access": _("access requests"),
+    "profile": _("profile changes"),
+    "production": _("productions"),
+    "application": _("status applications"),
+    "report": _("annual reports"),
+    "host": _("host applications"),
+}
+
+
+@dataclass
+class WorkItem:
+    kind: str
+    pk: int
+    organisation: str
+    title: str
+    detail: str
+    since: datetime
+    days_allowed: int
+    actions: list[str]
+    url: str = ""
+    stage: str = ""
+    age: int = 0
+    overdue: bool = False
+    due: datetime | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(QUEUE_KINDS[self.kind])
+
+
+def _days(kind: str) -> int:
+    return int(settings.COMPANIES_REVIEW_DAYS.get(kind, 14))
+
+
+def work_queue(
+    *, kind: str = "", stage: str = "", overdue_only: bool = False, q: str = "", now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything waiting for an operator, oldest first, with counts per kind (a fixed number of queries)."""
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    items: list[WorkItem] = []
+    org_q = Q(organisation__short_name__icontains=q) | Q(organisation__inn=q) if q else Q()
+    dec_actions = ["accept", "reject"]
+
+    def want(k: str) -> bool:
+        return not kind or kind == k
+
+    if want("access"):
+        for r in AccessRequest.objects.filter(state=PENDING, organisation__isnull=True).filter(
+            Q(organisation_name__icontains=q) | Q(inn=q) if q else Q()
+        ):
+            items.append(
+                WorkItem(
+                    "access",
+                    r.pk,
+                    r.organisation_name,
+                    str(_("Access to the cabinet")),
+                    f"{r.contact_name}, ИНН {r.inn}",
+                    r.created_at,
+                    _days("access"),
+                    dec_actions,
+                )
+            )
+    if want("profile"):
+        for p in ProfileProposal.objects.filter(state=PENDING).filter(org_q).select_related("organisation"):
+            items.append(
+                WorkItem(
+                    "profile",
+                    p.pk,
+                    p.organisation.short_name,
+                    str(_("Profile changes")),
+                    "; ".join(f"{k}: {v[:80]}" for k, v in p.changes.items()),
+                    p.created_at,
+                    _days("profile"),
+                    dec_actions,
+                )
+            )
+    if want("production"):
+        for pr in ProductionReport.objects.filter(state=PENDING).filter(org_q).select_related("organisation", "site"):
+            items.append(
+                WorkItem(
+                    "production",
+                    pr.pk,
+                    pr.organisation.short_name,
+                    pr.product,
+                    ", ".join(
+                        x
+                        for x in [
+                            pr.site.name if pr.site else "",
+                            str(pr.opened_on or ""),
+                            f"{pr.jobs} раб. мест" if pr.jobs else "",
+                        ]
+                        if x
+                    ),
+                    pr.created_at,
+                    _days("production"),
+                    dec_actions,
+                )
+            )
+    if want("application"):
+        apps = Application.objects.filter(
+            stage__in=[Application.Stage.COMPLETENESS, Application.Stage.EXPERT_REVIEW]
+        ).filter(org_q)
+        if stage:
+            apps = apps.filter(stage=stage)
+        for a in apps.select_related("organisation", "kind", "kind__terms").annotate(
+            n_verdicts=Count("record__verdicts")
+        ):
+            terms = getattr(a.kind, "terms", None)
+            item = WorkItem(
+                "application",
+                a.pk,
+                a.organisation.short_name,
+                a.kind.name,
+                a.get_stage_display(),
+                a.submitted_at or a.stage_changed_at,
+                terms.review_days if terms else _days("application"),
+                rules.operator_actions(a.stage),
+                reverse("companies:operator_application", kwargs={"pk": a.pk}),
+                stage=a.stage,
+            )
+            if a.stage == Application.Stage.EXPERT_REVIEW and not a.n_verdicts:
+                item.flags.append(str(_("no expert verdict yet")))
+            items.append(item)
+    if want("report"):
+        for f in (
+            ReportFiling.objects.filter(state=PENDING)
+            .filter(org_q)
+            .select_related("organisation", "report", "report__status__kind")
+        ):
+            item = WorkItem(
+                "report",
+                f.pk,
+                f.organisation.short_name,
+                f"{f.report.status.kind.name}, {f.report.year}",
+                f"{f.report.jobs} / {f.report.productions_launched} / {f.report.investment}",
+                f.created_at,
+                _days("report"),
+                dec_actions,
+            )
+            if f.late:
+                item.flags.append(str(_("late")))
+            if not f.report.meets_obligations:
+                item.flags.append(str(_("fails the obligations")))
+            items.append(item)
+    if want("host"):
+        for h in HostApplication.objects.filter(state=PENDING).filter(org_q).select_related("organisation"):
+            items.append(
+                WorkItem(
+                    "host",
+                    h.pk,
+                    h.organisation.short_name,
+                    str(_("Host programme")),
+                    h.tours_offered[:120],
+                    h.created_at,
+                    _days("host"),
+                    dec_actions,
+                )
+            )
+    for it in items:
+        it.age = rules.age_days(it.since, now)
+        it.due = it.since + timedelta(days=it.days_allowed)
+        it.overdue = rules.is_overdue(since=it.since, days_allowed=it.days_allowed, now=now)
+    counts = {k: 0 for k in QUEUE_KINDS}
+    overdue_counts = {k: 0 for k in QUEUE_KINDS}
+    for it in items:
+        counts[it.kind] += 1
+        overdue_counts[it.kind] += int(it.overdue)
+    if overdue_only:
+        items = [it for it in items if it.overdue]
+    items.sort(key=lambda it: it.since)
+    return {
+        "items": items,
+        "counts": [(k, QUEUE_KINDS[k], counts[k], overdue_counts[k]) for k in QUEUE_KINDS],
+        "total": sum(counts.values()),
+        "overdue_total": sum(overdue_counts.values()),
+    }
+
+
+def flagged_statuses() -> QuerySet[Status]:
+    return Status.objects.filter(state=Status.State.FLAGGED).select_related("kind", "holder")
+
+
+def kind_terms_map() -> dict[int, StatusKindTerms]:
+    return {t.kind_id: t for t in StatusKindTerms.objects.all()}
