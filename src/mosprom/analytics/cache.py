@@ -27,7 +27,6 @@ KEY_PREFIX = "analytics:kpi"
 # registry's figures; a KPI names the parts it depends on.
 DOMAINS = ("registry", "partnerships", "tours")
 # Long enough to be useful, short enough that an orphaned entry does not live forever.
-DEFAULT_TIMEOUT = 6 * 3600
 
 
 def version_key(domain: str) -> str:
@@ -35,7 +34,7 @@ def version_key(domain: str) -> str:
 
 
 def _timeout() -> int:
-    return int(getattr(settings, "ANALYTICS_CACHE_SECONDS", DEFAULT_TIMEOUT))
+    return int(settings.ANALYTICS_CACHE_SECONDS)
 
 
 def _new_version() -> str:
@@ -84,7 +83,7 @@ def data_changed_at(domains: tuple[str, ...] = DOMAINS) -> datetime:
 def cached_kpi(name: str, compute: Callable[[], T], *key_parts: Any, depends: tuple[str, ...] = DOMAINS) -> T:
     """Return the cached value of KPI `name` for `key_parts`, computing it once per version of the data of
     the parts it `depends` on."""
-    if not getattr(settings, "ANALYTICS_CACHE_ENABLED", True):
+    if not settings.ANALYTICS_CACHE_ENABLED:
         return compute()
     raw = "|".join([name, *(repr(p) for p in key_parts)])
     digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
