@@ -138,6 +138,15 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Открой#Моспром <noreply@mosprom.example>")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Back-off between attempts: base × 2^(attempt−1), at most 6 hours.
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+# A worker sending a message claims it; a claim older than this belongs to a dead worker and the
+# sweep takes the message again (keep it above EMAIL_TIMEOUT).
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+# The sweep leaves alone messages that became due less than this ago (their own task is about to run).
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
+# Seconds before an SMTP connection or command gives up (Django's default is to wait for ever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The demo mailbox at /dev/mailbox/ shows the outbox; DEBUG only unless switched on explicitly.
 DEMO_MAILBOX = env.bool("DEMO_MAILBOX", default=DEBUG)
 # Absolute links in e-mails.
@@ -150,6 +159,9 @@ TASKS = {
         "QUEUES": [],
     }
 }
+# A task row RUNNING for longer than this was left by a worker that died; the outbox sweep puts it
+# back to READY (every task is idempotent). Keep it above the longest task.
+TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=900)
 
 # --- maps -----------------------------------------------------------------------------------
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -162,9 +174,21 @@ TOURS_WAITLIST_OFFER_MINUTES = env.int("TOURS_WAITLIST_OFFER_MINUTES", default=1
 TOURS_MAX_PARTY_SIZE = env.int("TOURS_MAX_PARTY_SIZE", default=30)
 TOURS_PURGE_DAYS_AFTER = env.int("TOURS_PURGE_DAYS_AFTER", default=180)
 TOURS_CONSENT_VERSION = "2026-01"
-# Test-only switch: lets the concurrency tests prove that they catch a race. Never set it elsewhere.
-TOURS_UNSAFE_DISABLE_SEAT_LOCK = False
-PARTNERSHIPS_DIGEST_DAYS_AHEAD = 14
+# Sessions can be scheduled at most this many days ahead (and never in the past).
+TOURS_MAX_DAYS_AHEAD = env.int("TOURS_MAX_DAYS_AHEAD", default=730)
+# The visitor's «my data» link (see, export, erase) works this many days after it was sent.
+TOURS_DATA_LINK_DAYS = env.int("TOURS_DATA_LINK_DAYS", default=30)
+# Feedback is asked for sessions that ended between these bounds (hours after, days after).
+TOURS_FEEDBACK_AFTER_HOURS = 3
+TOURS_FEEDBACK_WITHIN_DAYS = 14
+# A milestone not done and due within this many days is «due soon» (admin filter, pages, weekly digest).
+PARTNERSHIPS_MILESTONE_WARNING_DAYS = env.int("PARTNERSHIPS_MILESTONE_WARNING_DAYS", default=14)
+# An agreement in force that ends within this many days is «ending soon» (dashboard, pages, API).
+PARTNERSHIPS_AGREEMENT_EXPIRING_DAYS = env.int("PARTNERSHIPS_AGREEMENT_EXPIRING_DAYS", default=180)
+# The annual confirmation of a status for year N is due by this (month, day) of year N+1.
+REGISTRY_REPORT_DEADLINE = (4, 1)
+# A status in force that ends within this many days is «ending soon» (pages, API, operator lists).
+REGISTRY_STATUS_EXPIRING_DAYS = env.int("REGISTRY_STATUS_EXPIRING_DAYS", default=90)
 # Company cabinet: invitations, documents, deadlines of the operator's work queue, reminders, new hosts.
 COMPANIES_INVITATION_DAYS = env.int("COMPANIES_INVITATION_DAYS", default=7)
 COMPANIES_DOCUMENT_MAX_BYTES = env.int("COMPANIES_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -182,6 +206,9 @@ API_MAX_PAGE = 100_000
 
 # --- cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://mosprom")}
+# KPI cache (analytics.cache): entries are keyed by a data version, so the timeout only bounds their lifetime.
+ANALYTICS_CACHE_ENABLED = env.bool("ANALYTICS_CACHE_ENABLED", default=True)
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 3600)
 
 # --- audit log ------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
