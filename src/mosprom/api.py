@@ -1,17 +1,17 @@
 """Assembles the django-ninja routers of every part under /api/v1/."""
 
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
 
 from mosprom.analytics.api import router as analytics_router
 from mosprom.core.api_errors import install_error_handlers
+from mosprom.core.api_kit import MospromAPI
 from mosprom.core.api_strict import install_strict_query
 from mosprom.intake.api import router as intake_router
 from mosprom.partnerships.api import router as partnerships_router
 from mosprom.registry.api import router as registry_router
 from mosprom.tours.api import router as tours_router
 
-api = NinjaAPI(
+api = MospromAPI(
     title="Mosprom open data API",
     version="1.0.0",
     description=str(

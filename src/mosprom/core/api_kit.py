@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from ninja import Field, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination
 
 
@@ -49,3 +49,23 @@ class Pagination(PageNumberPagination):
         super().__init__(
             page_size=page_size or settings.API_PAGE_SIZE, max_page_size=settings.API_MAX_PAGE_SIZE, **kwargs
         )
+
+
+class MospromAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document is valid for code generators, not only for Swagger UI.
+
+    Pydantic writes a field's `examples=[...]` as a JSON-Schema list; on a *parameter* OpenAPI wants a map of
+    Example objects. Parameters get `example` (the first value) instead, in one place for every router.
+    """
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                    examples = parameter.pop("examples", None)
+                    if isinstance(examples, list) and examples:
+                        parameter.setdefault("example", examples[0])
+                    elif isinstance(examples, dict):
+                        parameter["examples"] = examples
+        return schema
