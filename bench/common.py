@@ -130,3 +130,93 @@ def database_version() -> str:
             return f"PostgreSQL {cursor.fetchone()[0]}"
         cursor.execute("SELECT sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]}"
+
+
+# --- in-process page timing (catalog.py, dashboard.py) ---------------------------------------------------------
+
+
+class PageResult:
+    """Server times (seconds) and queries of repeated requests of one page."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+        self.samples: list[float] = []
+        self.queries: list[int] = []
+        self.db_seconds: list[float] = []
+        self.slowest: tuple[float, str] = (0.0, "")
+        self.status = 0
+
+    def row(self) -> dict[str, float | int | str]:
+        return {
+            "page": self.name,
+            "url": self.url,
+            "status": self.status,
+            "rounds": len(self.samples),
+            **summary_ms(self.samples),
+            "queries": max(self.queries) if self.queries else 0,
+            "db_p50_ms": percentile(self.db_seconds, 50) * 1000,
+        }
+
+
+def measure_page(
+    client: object,
+    name: str,
+    url: str,
+    *,
+    rounds: int,
+    warmup: int = 1,
+    before: object = None,
+    result: PageResult | None = None,
+) -> PageResult:
+    """GET `url` through the Django test client `rounds` times (after `warmup` unmeasured ones): the whole
+    request/response cycle in-process (middleware, view, queries, template), timed with perf_counter; queries
+    counted with CaptureQueriesContext. `before()` runs untimed before every request (e.g. cache.clear())."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = result or PageResult(name, url)
+    for i in range(warmup + rounds):
+        if callable(before):
+            before()
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)  # type: ignore[attr-defined]
+            elapsed = time.perf_counter() - start
+        result.status = response.status_code
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if i < warmup:
+            continue
+        result.samples.append(elapsed)
+        result.queries.append(len(ctx.captured_queries))
+        times = [(float(q.get("time") or 0), q["sql"]) for q in ctx.captured_queries]
+        result.db_seconds.append(sum(t for t, _sql in times))
+        for t, sql in times:
+            if (t > result.slowest[0] or not result.slowest[1]) and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                result.slowest = (t, sql)
+    return result
+
+
+def explain(sql: str) -> str:
+    """EXPLAIN ANALYZE (PostgreSQL) or EXPLAIN QUERY PLAN (SQLite) of one captured query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+
+
+def print_table(rows: list[dict[str, float | int | str]], log: object = print) -> None:
+    header = f"{'page':<34}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}{'db p50 ms':>11}"
+    log(header)  # type: ignore[operator]
+    for r in rows:
+        log(  # type: ignore[operator]
+            f"{r['page']!s:<34}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['queries']:>9}"
+            f"{r['db_p50_ms']:>11.1f}"
+        )

@@ -71,7 +71,8 @@ def test_kpi_etag_and_last_modified_change_after_an_edit(client: Client, settled
     assert second.status_code == 200
     assert [r["count"] for r in second.json()] == [26, 35]
     assert second.json()[1]["change_percent"] == 35  # 9/26 = 34.6 % → 35
-    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code in (200, 304)
+    # the data changed after `first`: its Last-Modified no longer validates (no new one within the second)
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 200
 
 
 def test_kpi_summary_values(client: Client, kpi_data: Any) -> None:
@@ -170,8 +171,7 @@ def test_writes_need_an_operator_token(client: Client, kpi_data: Any, operator: 
     _token, raw = api_token_create(user=operator, name="test")
     auth = {"Authorization": f"Bearer {raw}"}
     invalid = client.post("/api/v1/organisations", {"short_name": ""}, content_type="application/json", headers=auth)
-    assert invalid.status_code in (400, 422)
-    _error(invalid, invalid.status_code)
+    _error(invalid, 422)
     broken = client.post("/api/v1/organisations", "{not json", content_type="application/json", headers=auth)
     assert 400 <= broken.status_code < 500
     _error(broken, broken.status_code)
@@ -222,7 +222,7 @@ def test_docs_are_served_locally(client: Client, db: Any) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
-    assert client.get("/api/docs").status_code in (301, 302)
+    assert client.get("/api/docs").status_code == 302
 
 
 def test_last_modified_middleware_covers_the_whole_api(client: Client, settled: Any, settings: Any) -> None:

@@ -104,7 +104,7 @@ def test_writes_need_an_operator_token(client: Any, db: Any) -> None:
     response = client.post(
         "/api/v1/organisations", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
     assert not Organisation.objects.exists()
 
 
@@ -169,7 +169,7 @@ def test_patch_refuses_a_body_that_is_not_an_object(
     client: Any, auth: dict[str, str], populated: dict[str, Any], body: str
 ) -> None:
     response = client.patch("/api/v1/organisations/renera", body, content_type="application/json", **auth)
-    assert response.status_code in (400, 422)
+    assert response.status_code == 422
     assert "code" in response.json()
 
 
