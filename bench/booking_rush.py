@@ -59,9 +59,9 @@ def make_sessions(*, run_id: str, phase: str, sessions: int, seats: int) -> tupl
     """A published synthetic tour with `sessions` open sessions of `seats` seats; returns (slug, session ids)."""
     from django.utils import timezone
 
+    from mosprom.demo.formats import formats_ensure
     from mosprom.registry.models import Organisation
     from mosprom.tours.models import Session, Tour
-    from mosprom.tours.services import formats_ensure
 
     host, _ = Organisation.objects.get_or_create(
         slug=f"{PREFIX}host",

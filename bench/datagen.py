@@ -171,10 +171,10 @@ def generate(scale: float = 1.0, *, seed: int = 2026, progress: bool | None = No
 
     from mosprom.analytics.cache import bump_data_version
     from mosprom.core.text import fold_all
+    from mosprom.demo.formats import formats_ensure
     from mosprom.partnerships.models import Agreement, AgreementParty, Duty, Milestone, Project
     from mosprom.registry.models import District, Industry, Organisation, Production, Residency, Site
     from mosprom.tours.models import Feedback, Registration, Session, Tour
-    from mosprom.tours.services import formats_ensure
 
     n = counts_for(scale)
     rng = random.Random(seed)

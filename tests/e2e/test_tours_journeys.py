@@ -10,8 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from mosprom.demo.formats import format_get_or_create
 from mosprom.registry.models import Membership, Organisation
-from mosprom.tours import services
+from mosprom.tours import services, tickets
 from mosprom.tours.models import Registration, Session, Tour
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +24,7 @@ def _tour(slug: str = "nck") -> Tour:
     )
     tour = Tour.objects.create(
         host=host,
-        format=services.format_get_or_create(slug="excursion"),
+        format=format_get_or_create(slug="excursion"),
         title="Композиты вокруг нас",
         slug="composites",
         description="Экскурсия на производство изделий из полимерных композиционных материалов.",
@@ -114,7 +115,7 @@ def test_host_adds_session_sees_registrant_and_checks_in(
         party_size=3,
         consent=True,
     )
-    registration = services.registration_confirm(signed=services.sign("confirm", outcome.registration.token))
+    registration = services.registration_confirm(signed=tickets.sign_for("confirm", outcome.registration))
     page.reload()
     assert "Пётр Посетитель" in page.inner_text("[data-testid=registrants]")
     # The day of the tour comes.

@@ -10,8 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from mosprom.demo.formats import format_get_or_create
 from mosprom.registry.models import Membership, Organisation, Site
-from mosprom.tours import services
+from mosprom.tours import services, tickets
 from mosprom.tours.models import Format, Registration, Session, Tour
 from tests.factories import OrganisationFactory
 
@@ -23,7 +24,7 @@ def make_org(slug: str | None = None, **kw: Any) -> Organisation:
 
 
 def make_format(slug: str = "excursion") -> Format:
-    return services.format_get_or_create(slug=slug)
+    return format_get_or_create(slug=slug)
 
 
 def make_tour(host: Organisation | None = None, **kw: Any) -> Tour:
@@ -64,7 +65,7 @@ def register(
 
 
 def confirm(registration: Registration, now: datetime | None = None) -> Registration:
-    return services.registration_confirm(signed=services.sign("confirm", registration.token), now=now)
+    return services.registration_confirm(signed=tickets.sign("confirm", registration.token), now=now)
 
 
 def host_user(org: Organisation, username: str | None = None) -> Any:

@@ -1,13 +1,15 @@
 """Many visitors press «Register» at the same moment for few seats.
 
-First the test proves that it can catch a race (with the test-only switch that skips the lock,
-PostgreSQL oversells), then that the lock prevents it. SQLite's IMMEDIATE transactions serialise
+First the test proves that it can catch a race (a test-only hook replaces `services.lock_session` by a read
+without the row lock and widens the window between the seat check and the insert: PostgreSQL oversells),
+then that the lock prevents it. SQLite's IMMEDIATE transactions serialise
 writers, so there even the unsafe run cannot oversell: that is asserted too.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, connections
 
 from mosprom.tours import selectors, services
-from mosprom.tours.models import Registration, WaitlistEntry
+from mosprom.tours.models import Registration, Session, WaitlistEntry
 
 from .conftest import make_session
 
@@ -78,8 +80,25 @@ def test_parallel_registrations_never_oversell(record_property: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_race_is_caught_without_the_lock(settings: Any, record_property: Any) -> None:
-    settings.TOURS_UNSAFE_DISABLE_SEAT_LOCK = True
+def unlock_seats(monkeypatch: Any) -> None:
+    """Test-only hook: no row lock, and a pause after counting the free seats to widen the race window."""
+    seats_left = selectors.seats_left
+
+    def read_without_lock(session_id: int) -> Session:
+        return Session.objects.select_related("tour__season").get(pk=session_id)
+
+    def slow_seats_left(session: Session, *, now: Any = None) -> int:
+        left = seats_left(session, now=now)
+        time.sleep(0.05)
+        return left
+
+    monkeypatch.setattr(services, "lock_session", read_without_lock)
+    monkeypatch.setattr(selectors, "seats_left", slow_seats_left)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_race_is_caught_without_the_lock(monkeypatch: Any, record_property: Any) -> None:
+    unlock_seats(monkeypatch)
     session = make_session(capacity=SEATS)
     figures = _hammer(session.pk, ATTEMPTS)
     booked = selectors.seats_booked(session)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from mosprom.tours import selectors, services
+from mosprom.demo.formats import format_get_or_create
+from mosprom.tours import selectors
 from mosprom.tours.models import Feedback, Registration, Session, Tour
 
 from .conftest import make_org, make_tour
@@ -29,7 +30,7 @@ def test_programme_kpis_hand_computed(db: Any) -> None:
         a = make_tour(make_org(), published_at=datetime(2024, 3, 1, tzinfo=MSK))
         b = make_tour(
             make_org(),
-            format=services.format_get_or_create(slug="lecture"),
+            format=format_get_or_create(slug="lecture"),
             published_at=datetime(2025, 3, 1, tzinfo=MSK),
         )
         make_tour(make_org(), state=Tour.State.DRAFT)  # a host with only a draft does not count

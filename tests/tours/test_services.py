@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from mosprom.core.models import OutboundEmail
-from mosprom.tours import selectors, services
+from mosprom.tours import rules, selectors, services, tickets
 from mosprom.tours.models import Feedback, Registration, Session, WaitlistEntry
 
 from .conftest import confirm, host_user, make_org, make_session, make_tour, register
@@ -62,7 +62,7 @@ def test_confirm_sends_ticket_with_qr_and_ics(session: Session, mailoutbox: Any)
     assert "/tours/cancel/" in ticket.body_text and session.tour.address in ticket.body_text
     mail = mailoutbox[-1]
     assert {a[2] for a in mail.attachments} == {"image/png", "text/calendar"}
-    ics = services.ticket_ics(r).decode()
+    ics = tickets.ticket_ics(r).decode()
     assert "BEGIN:VEVENT" in ics and session.tour.title in ics
     # A used link shows the ticket again; nothing new is sent.
     assert confirm(r).state == Registration.State.CONFIRMED
@@ -70,7 +70,7 @@ def test_confirm_sends_ticket_with_qr_and_ics(session: Session, mailoutbox: Any)
 
 
 def test_online_tour_ticket_has_link_not_address(db: Any) -> None:
-    from mosprom.tours.services import format_get_or_create
+    from mosprom.demo.formats import format_get_or_create
 
     tour = make_tour(format=format_get_or_create(slug="online-excursion"), online_url="https://example.org/live")
     r = confirm(register(make_session(tour)))
@@ -138,7 +138,7 @@ def test_lead_time_boundary_in_moscow(db: Any) -> None:
     starts = datetime(2026, 12, 10, 11, 0, tzinfo=MSK)
     with time_machine.travel(datetime(2026, 11, 20, 12, 0, tzinfo=MSK), tick=False):
         session = make_session(starts_at=starts)
-    assert services.registration_closes_at(session) == datetime(2026, 12, 7, 0, 0, tzinfo=MSK)
+    assert rules.registration_closes_at(session.starts_at) == datetime(2026, 12, 7, 0, 0, tzinfo=MSK)
     with time_machine.travel(datetime(2026, 12, 6, 23, 59, 59, tzinfo=MSK), tick=False):
         assert register(session).state == Registration.State.HELD
     with time_machine.travel(datetime(2026, 12, 7, 0, 0, 0, tzinfo=MSK), tick=False):
@@ -156,7 +156,7 @@ def test_lead_time_boundary_in_moscow(db: Any) -> None:
 
 def test_cancelled_session_and_started_session_are_refused(session: Session) -> None:
     org_user = host_user(session.tour.host)
-    services.session_cancel(user=org_user, session_id=session.pk)
+    services.session_cancel(actor=org_user, session_id=session.pk)
     with pytest.raises(ValidationError) as exc:
         register(session)
     assert exc.value.code == "session_cancelled"
@@ -201,13 +201,13 @@ def test_hold_expires_and_frees_seats(session: Session) -> None:
 
 def test_links_forged_or_for_another_purpose_are_refused(session: Session) -> None:
     r = register(session)
-    good = services.sign("confirm", r.token)
-    for bad in [good[:-2] + "xx", services.sign("ticket", r.token), "nonsense"]:
+    good = tickets.sign_for("confirm", r)
+    for bad in [good[:-2] + "xx", tickets.sign_for("ticket", r), "nonsense"]:
         with pytest.raises(ValidationError) as exc:
             services.registration_confirm(signed=bad)
         assert exc.value.code == "bad_link"
     with pytest.raises(ValidationError):
-        services.registration_cancel(signed=services.sign("confirm", r.token))
+        services.registration_cancel(signed=tickets.sign_for("confirm", r))
 
 
 # --- cancel and the waitlist ----------------------------------------------------------------------
@@ -216,14 +216,14 @@ def test_links_forged_or_for_another_purpose_are_refused(session: Session) -> No
 def test_cancel_returns_seats_until_start(session: Session) -> None:
     r = confirm(register(session, party=4))
     assert selectors.seats_left(session) == 6
-    services.registration_cancel(signed=services.sign("cancel", r.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", r))
     assert selectors.seats_left(session) == 10
     with pytest.raises(ValidationError) as exc:
-        services.registration_cancel(signed=services.sign("cancel", r.token))
+        services.registration_cancel(signed=tickets.sign_for("cancel", r))
     assert exc.value.code == "already_cancelled"
     r2 = confirm(register(session))
     with pytest.raises(ValidationError) as exc:
-        services.registration_cancel(signed=services.sign("cancel", r2.token), now=session.starts_at)
+        services.registration_cancel(signed=tickets.sign_for("cancel", r2), now=session.starts_at)
     assert exc.value.code == "session_started"
 
 
@@ -236,17 +236,17 @@ def test_waitlist_respects_order_and_party_size(db: Any) -> None:
     w_two = join(session, 2, "two@example.com")
     assert [w.position for w in (w_big, w_one, w_two)] == [1, 2, 3]
     assert all(w.state == WaitlistEntry.State.WAITING for w in (w_big, w_one, w_two))
-    services.registration_cancel(signed=services.sign("cancel", a.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", a))
     for w in (w_big, w_one, w_two):
         w.refresh_from_db()
     # 2 seats free: the head (3) does not fit; the next whose party fits (1) gets the offer; 1 seat stays.
     assert (w_big.state, w_one.state, w_two.state) == ("waiting", "offered", "waiting")
     assert selectors.seats_left(session) == 1
-    services.registration_cancel(signed=services.sign("cancel", b.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", b))
     w_big.refresh_from_db()
     assert w_big.state == "offered"  # 3 seats now: the head fits and comes first
     assert selectors.seats_left(session) == 0
-    reg = services.offer_accept(signed=services.sign("offer", w_big.token))
+    reg = services.offer_accept(signed=tickets.sign_for("offer", w_big))
     assert reg.state == Registration.State.CONFIRMED and reg.from_waitlist and reg.party_size == 3
     assert OutboundEmail.objects.filter(idempotency_key=f"tours:ticket:{reg.pk}").exists()
     assert selectors.seats_left(session) == 0
@@ -257,7 +257,7 @@ def test_offer_expires_and_passes_to_next(db: Any) -> None:
     r = confirm(register(session, party=2))
     first = join(session, 2, "first@example.com")
     second = join(session, 2, "second@example.com")
-    services.registration_cancel(signed=services.sign("cancel", r.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", r))
     first.refresh_from_db()
     assert first.state == "offered"
     later = timezone.now() + timedelta(minutes=121)
@@ -266,7 +266,7 @@ def test_offer_expires_and_passes_to_next(db: Any) -> None:
     second.refresh_from_db()
     assert first.state == "expired" and second.state == "offered"
     with pytest.raises(ValidationError) as exc:
-        services.offer_accept(signed=services.sign("offer", first.token), now=later)
+        services.offer_accept(signed=tickets.sign_for("offer", first), now=later)
     assert exc.value.code == "offer_expired"
 
 
@@ -275,10 +275,10 @@ def test_cancelled_waitlist_registration_returns_seats_to_queue(db: Any) -> None
     r = confirm(register(session, party=2))
     w1 = join(session, 2, "w1@example.com")
     w2 = join(session, 2, "w2@example.com")
-    services.registration_cancel(signed=services.sign("cancel", r.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", r))
     w1.refresh_from_db()
-    from_queue = services.offer_accept(signed=services.sign("offer", w1.token))
-    services.registration_cancel(signed=services.sign("cancel", from_queue.token))
+    from_queue = services.offer_accept(signed=tickets.sign_for("offer", w1))
+    services.registration_cancel(signed=tickets.sign_for("cancel", from_queue))
     w2.refresh_from_db()
     assert w2.state == "offered"
     with pytest.raises(services.NotEnoughSeats):
@@ -290,8 +290,8 @@ def test_offer_decline_serves_next(db: Any) -> None:
     r = confirm(register(session))
     w1 = join(session, 1, "w1@example.com")
     w2 = join(session, 1, "w2@example.com")
-    services.registration_cancel(signed=services.sign("cancel", r.token))
-    services.offer_decline(signed=services.sign("offer", w1.token))
+    services.registration_cancel(signed=tickets.sign_for("cancel", r))
+    services.offer_decline(signed=tickets.sign_for("offer", w1))
     w2.refresh_from_db()
     assert w2.state == "offered"
 
@@ -314,12 +314,12 @@ def test_capacity_below_booked_is_refused_and_raise_serves_waitlist(db: Any) -> 
     session = make_session(capacity=4)
     confirm(register(session, party=3))
     with pytest.raises(ValidationError) as exc:
-        services.session_set_capacity(session_id=session.pk, capacity=2)
+        services.session_update(actor=None, session_id=session.pk, capacity=2)
     assert "capacity_below_booked" in codes(exc.value)
-    services.session_set_capacity(session_id=session.pk, capacity=3)
+    services.session_update(actor=None, session_id=session.pk, capacity=3)
     w = join(session, 2, "w@example.com")
     assert w.state == "waiting"
-    services.session_set_capacity(session_id=session.pk, capacity=5)
+    services.session_update(actor=None, session_id=session.pk, capacity=5)
     w.refresh_from_db()
     assert w.state == "offered"
 
@@ -352,7 +352,7 @@ def test_session_cancel_notifies_everyone(session: Session) -> None:
     r2 = register(session, party=5)
     w = join(session, 1, "w@example.com")
     user = host_user(session.tour.host)
-    services.session_cancel(user=user, session_id=session.pk, reason="Авария")
+    services.session_cancel(actor=user, session_id=session.pk, reason="Авария")
     for r in (r1, r2):
         r.refresh_from_db()
         assert r.state == Registration.State.CANCELLED
@@ -360,7 +360,7 @@ def test_session_cancel_notifies_everyone(session: Session) -> None:
     assert OutboundEmail.objects.filter(idempotency_key=f"tours:session-cancelled:w{w.pk}").exists()
     other = host_user(make_org())
     with pytest.raises(PermissionDenied):
-        services.session_cancel(user=other, session_id=make_session().pk)
+        services.session_cancel(actor=other, session_id=make_session().pk)
 
 
 def test_check_in_own_host_only_and_on_the_day(db: Any) -> None:
@@ -370,23 +370,23 @@ def test_check_in_own_host_only_and_on_the_day(db: Any) -> None:
     me = host_user(session.tour.host)
     stranger = host_user(make_org())
     with pytest.raises(ValidationError) as exc:
-        services.registration_check_in(user=stranger, code=r.ticket_code)
+        services.registration_check_in(actor=stranger, code=r.ticket_code)
     assert exc.value.code == "other_host"
     with pytest.raises(ValidationError) as exc:
-        services.registration_check_in(user=me, code=r.ticket_code)
+        services.registration_check_in(actor=me, code=r.ticket_code)
     assert exc.value.code == "wrong_day"
     with pytest.raises(ValidationError) as exc:
-        services.registration_check_in(user=me, code="NOPE")
+        services.registration_check_in(actor=me, code="NOPE")
     assert exc.value.code == "unknown_code"
-    done = services.registration_check_in(user=me, code=r.ticket_code_display.lower(), now=starts)
+    done = services.registration_check_in(actor=me, code=r.ticket_code_display.lower(), now=starts)
     assert done.state == Registration.State.CHECKED_IN
-    assert services.registration_check_in(user=me, code=r.ticket_code, now=starts).state == "checked_in"
+    assert services.registration_check_in(actor=me, code=r.ticket_code, now=starts).state == "checked_in"
 
 
 def test_check_in_refuses_unconfirmed(session: Session) -> None:
     r = register(session)
     with pytest.raises(ValidationError) as exc:
-        services.registration_check_in(user=host_user(session.tour.host), code=r.ticket_code)
+        services.registration_check_in(actor=host_user(session.tour.host), code=r.ticket_code)
     assert exc.value.code == "not_confirmed"
 
 
@@ -403,10 +403,10 @@ def test_reminder_day_before_and_feedback_after(db: Any) -> None:
     assert services.reminders_send(now=now) == 0
     assert OutboundEmail.objects.filter(idempotency_key=f"tours:reminder:{r.pk}").exists()
     after = session.starts_at + timedelta(hours=4)
-    services.registration_check_in(user=host_user(session.tour.host), code=r.ticket_code, now=session.starts_at)
+    services.registration_check_in(actor=host_user(session.tour.host), code=r.ticket_code, now=session.starts_at)
     assert services.feedback_requests_send(now=after) == 1
     assert services.feedback_requests_send(now=after) == 0
-    signed = services.sign("feedback", r.token)
+    signed = tickets.sign_for("feedback", r)
     with time_machine.travel(after, tick=False):
         with pytest.raises(ValidationError) as exc:
             services.feedback_submit(signed=signed, rating=6)
@@ -421,14 +421,14 @@ def test_reminder_day_before_and_feedback_after(db: Any) -> None:
 def test_feedback_before_session_refused(session: Session) -> None:
     r = confirm(register(session))
     with pytest.raises(ValidationError) as exc:
-        services.feedback_submit(signed=services.sign("feedback", r.token), rating=5)
+        services.feedback_submit(signed=tickets.sign_for("feedback", r), rating=5)
     assert exc.value.code == "too_early"
 
 
 def test_visitor_data_export_and_erase(session: Session) -> None:
     r = confirm(register(session, email="me@example.com", party=3))
     other = register(make_session(), email="ME@example.com")
-    data = services.visitor_data_export(registration=r)
+    data = selectors.visitor_data_export(registration=r)
     assert {row["email"] for row in data["registrations"]} == {"me@example.com", "ME@example.com"}
     services.visitor_data_erase(registration=r)
     for x in (r, other):
@@ -437,7 +437,7 @@ def test_visitor_data_export_and_erase(session: Session) -> None:
         assert x.state == Registration.State.CANCELLED
     assert selectors.seats_left(session) == 10
     with pytest.raises(ValidationError) as exc:
-        services.registration_for_link(purpose="data", signed=services.sign("data", r.token))
+        selectors.registration_for_link(purpose="data", signed=tickets.sign_for("data", r))
     assert exc.value.code == "erased"
 
 

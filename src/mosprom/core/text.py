@@ -23,3 +23,58 @@ def fold(value: str | None) -> str:
 
 def fold_all(values: Iterable[str | None]) -> str:
     return " | ".join(f for f in (fold(v) for v in values) if f)
+
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def transliterate(text: str) -> str:
+    """Russian to Latin letters for readable URLs («Новый цех» → «Novyy tsekh»)."""
+    out = []
+    for ch in text:
+        latin = _TRANSLIT.get(ch.lower())
+        if latin is None:
+            out.append(ch)
+        else:
+            out.append(latin if ch.islower() else latin.capitalize())
+    return "".join(out).replace("_", "")

@@ -14,11 +14,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from mosprom.registry.models import Organisation, Site
 from mosprom.tours import services
 from mosprom.tours.models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
+
+from .formats import formats_ensure
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -220,11 +223,11 @@ def _add_registrations(session: Session, plan: list[tuple[str, int]], rng: rando
             "phone": f"+7495{rng.randint(1000000, 9999999)}",
             "party_size": party,
             "consent_at": session.starts_at - timedelta(days=7),
-            "consent_version": services.consent_version(),
+            "consent_version": settings.TOURS_CONSENT_VERSION,
             "state": state,
         }
         if state == Registration.State.HELD:
-            kwargs["hold_expires_at"] = now + timedelta(minutes=services.hold_minutes())
+            kwargs["hold_expires_at"] = now + timedelta(minutes=settings.TOURS_HOLD_MINUTES)
         if state in (Registration.State.CONFIRMED, Registration.State.CHECKED_IN):
             kwargs["confirmed_at"] = session.starts_at - timedelta(days=6)
         if state == Registration.State.CHECKED_IN:
@@ -253,7 +256,7 @@ def load() -> list[str]:
     now = timezone.now()
     today = timezone.localtime(now, MOSCOW).date()
 
-    fmts = {f.slug: f for f in services.formats_ensure()}
+    fmts = {f.slug: f for f in formats_ensure()}
     audiences = {}
     for slug, name, name_en in AUDIENCES:
         audiences[slug], _ = Audience.objects.get_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
@@ -330,7 +333,7 @@ def load() -> list[str]:
                         "phone": "+74951234567",
                         "party_size": 2,
                         "consent_at": now,
-                        "consent_version": services.consent_version(),
+                        "consent_version": settings.TOURS_CONSENT_VERSION,
                     },
                 )
         elif kind in ("busy", "closing", "closed"):

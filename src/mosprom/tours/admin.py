@@ -1,20 +1,58 @@
-"""Operator back-office for tours. Registrations show no more personal data than needed."""
+"""Operator back-office for tours. Registrations show no more personal data than needed.
+
+Nothing here writes around the services: registrations, waitlist entries and feedback are read-only, changed
+only through actions that call services (cancel, check in, take off the waitlist); a session's capacity and date
+change through `services.session_update` (under the seat lock, never below what is booked), a new session
+through `services.session_create` (the date window).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import selectors, services
+from mosprom.core.errors import Refused
+
+from . import services
 from .models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
 
 
 class OperatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Base of the tours back-office; operators hold the model permissions through their group."""
+
+
+class ReadOnlyAdmin(OperatorAdmin):
+    """Rows that only services change: viewable, never added, edited or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _run_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], call: Any) -> None:  # type: ignore[type-arg]
+    """Call a service for each selected row; report how many succeeded and each refusal."""
+    done = 0
+    for obj in queryset:
+        try:
+            call(obj)
+        except Refused as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.WARNING)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, _("Done: %(count)s.") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Season)
@@ -45,22 +83,46 @@ class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
 
 class SessionAdminForm(forms.ModelForm):
+    """Validation *is* the service call: the admin's own save does nothing more (see SessionAdmin.save_model).
+
+    The admin runs the whole change view in one transaction, so a later failure rolls the service's write back.
+    """
+
+    operator: Any = None
+
     class Meta:
         model = Session
         fields = ["tour", "starts_at", "capacity"]
 
-    def clean_capacity(self) -> int:
-        capacity = int(self.cleaned_data["capacity"])
-        if self.instance.pk:
-            booked = selectors.seats_booked(self.instance)
-            if capacity < booked:
-                raise forms.ValidationError(
-                    _("%(booked)s seats are already booked; the capacity cannot be lower than that.")
-                    % {"booked": booked}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            if self.instance.pk:
+                self.saved = services.session_update(
+                    actor=self.operator,
+                    session_id=self.instance.pk,
+                    capacity=data.get("capacity"),
+                    starts_at=data.get("starts_at"),
                 )
-        return capacity
+            else:
+                self.saved = services.session_create(
+                    actor=self.operator, tour=data["tour"], starts_at=data["starts_at"], capacity=data["capacity"]
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    for error in errors:
+                        self.add_error(field if field in self.fields else None, error)
+            else:
+                self.add_error(None, exc)
+        return data
 
 
 @admin.register(Tour)
@@ -73,6 +135,9 @@ class TourAdmin(OperatorAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline]
 
+    def save_model(self, request: HttpRequest, obj: Tour, form: Any, change: bool) -> None:
+        services.tour_save(actor=request.user, tour=obj)
+
 
 @admin.register(Session)
 class SessionAdmin(OperatorAdmin):
@@ -80,30 +145,32 @@ class SessionAdmin(OperatorAdmin):
     list_filter = ["state", "tour__format", "tour__host"]
     date_hierarchy = "starts_at"
     list_select_related = ["tour"]
-    # Cancelling goes through the host cabinet (it notifies every registrant); a capacity change goes
-    # through the service so that freed seats are offered to the waitlist.
+    # Cancelling goes through the host cabinet (it notifies every registrant).
     form = SessionAdminForm
     readonly_fields = ["state", "cancel_reason"]
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"operator": request.user})
+
     def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
-        if change and "capacity" in form.changed_data:
-            new_capacity = obj.capacity
-            obj.capacity = Session.objects.get(pk=obj.pk).capacity
-            super().save_model(request, obj, form, change)
-            services.session_set_capacity(session_id=obj.pk, capacity=new_capacity)
-            obj.refresh_from_db()
-        else:
-            super().save_model(request, obj, form, change)
+        saved = form.saved  # written by services in the form's validation
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Registration)
-class RegistrationAdmin(OperatorAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ["ticket_code", "session", "party_size", "state", "from_waitlist", "created_at"]
     list_filter = ["state", "from_waitlist", "language", "session__tour__format", "session__tour__host"]
     search_fields = ["ticket_code"]
     list_select_related = ["session__tour"]
+    actions = ["cancel_registrations", "check_in_registrations"]
     # Contact details stay out of the list; the detail shows them read-only for support requests.
-    PERSONAL_FIELDS = (
+    fields = (
         "session",
         "state",
         "party_size",
@@ -123,23 +190,67 @@ class RegistrationAdmin(OperatorAdmin):
         "checked_in_at",
         "purged_at",
     )
-    fields = PERSONAL_FIELDS
-    readonly_fields = PERSONAL_FIELDS
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+    @admin.action(description=gettext_lazy("Cancel the selected registrations (the visitors are notified)"))
+    def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda r: services.registration_cancel_by_operator(registration_id=r.pk, actor=request.user),
+        )
+
+    @admin.action(description=gettext_lazy("Check in the selected registrations"))
+    def check_in_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        _run_each(
+            self, request, queryset, lambda r: services.registration_check_in(actor=request.user, code=r.ticket_code)
+        )
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(OperatorAdmin):
+class WaitlistEntryAdmin(ReadOnlyAdmin):
     list_display = ["session", "position", "party_size", "state", "offer_expires_at"]
     list_filter = ["state"]
     list_select_related = ["session__tour"]
-    readonly_fields = ["name", "email", "phone", "consent_at", "consent_version"]
+    actions = ["remove_entries", "serve_waitlist"]
+    fields = (
+        "session",
+        "position",
+        "state",
+        "party_size",
+        "name",
+        "email",
+        "phone",
+        "group_name",
+        "group_leader",
+        "consent_at",
+        "consent_version",
+        "offered_at",
+        "offer_expires_at",
+        "registration",
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+    @admin.action(description=gettext_lazy("Take the selected entries off the waitlist"))
+    def remove_entries(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> None:
+        _run_each(self, request, queryset, lambda e: services.waitlist_entry_cancel(entry_id=e.pk, actor=request.user))
+
+    @admin.action(description=gettext_lazy("Offer free seats to the waitlist of the selected entries' sessions"))
+    def serve_waitlist(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> None:
+        session_ids = sorted(set(queryset.values_list("session_id", flat=True)))
+        offered = sum(len(services.waitlist_serve(session_id=pk, actor=request.user)) for pk in session_ids)
+        self.message_user(request, _("Offers sent: %(count)s.") % {"count": offered}, messages.SUCCESS)
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(OperatorAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["registration", "rating", "created_at"]
     list_filter = ["rating"]
     list_select_related = ["registration__session__tour"]
+    fields = ["registration", "rating", "comment", "created_at"]
+    readonly_fields = ["registration", "rating", "comment", "created_at"]

@@ -3,17 +3,17 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from mosprom.core.api_errors import ApiError
+from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, Pagination
+from mosprom.core.errors import NotFound
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import Session, Tour
 
 router = Router(tags=["tours"])
@@ -45,7 +45,14 @@ class SessionOut(Schema):
     capacity: int = Field(description="Seats in total.")
     seats_left: int = Field(description="Free seats now (capacity minus held, confirmed and offered seats).")
     state: str = Field(description="`scheduled` or `cancelled`.")
-    registration_open: bool = Field(description="Whether registration is still open (the lead-time rule).")
+    registration_open: bool = Field(
+        description="Whether a visitor can register now: tour and session state, lead time and the season's opening."
+    )
+    registration_refusal: str | None = Field(
+        None,
+        description="When registration is not open, the stable code a registration would be refused with "
+        "(`not_yet_open`, `closed`, `session_started`, `session_cancelled`, `tour_not_published`).",
+    )
     registration_closes_at: datetime = Field(description="When registration closes (Moscow midnight N days before).")
 
 
@@ -92,7 +99,7 @@ class RegistrationOut(Schema):
 
 
 def _session_out(session: Session, now: datetime) -> dict[str, Any]:
-    closes = services.registration_closes_at(session)
+    state = getattr(session, "registration", None) or rules.registration_state(session, now=now)
     return {
         "id": session.pk,
         "tour": session.tour.slug,
@@ -100,15 +107,14 @@ def _session_out(session: Session, now: datetime) -> dict[str, Any]:
         "capacity": session.capacity,
         "seats_left": getattr(session, "seats_left", 0),
         "state": session.state,
-        "registration_open": session.state == Session.State.SCHEDULED and now < closes,
-        "registration_closes_at": closes,
+        "registration_open": state.is_open,
+        "registration_refusal": None if state.is_open else state.code,
+        "registration_closes_at": rules.registration_closes_at(session.starts_at),
     }
 
 
 def _tour_out(tour: Tour, now: datetime) -> dict[str, Any]:
     nxt = getattr(tour, "next_session", None)
-    if nxt is not None:
-        nxt.tour = tour
     return {
         "id": tour.pk,
         "slug": tour.slug,
@@ -123,12 +129,12 @@ def _tour_out(tour: Tour, now: datetime) -> dict[str, Any]:
         "min_age": tour.min_age,
         "duration_minutes": tour.duration_minutes,
         "url": tour.get_absolute_url(),
-        "next_session": _session_out(nxt, now) if nxt is not None and getattr(nxt, "is_open", False) else None,
+        "next_session": _session_out(nxt, now) if nxt is not None and nxt.is_open else None,
     }
 
 
-@router.get("/tours", response=list[TourOut], summary="Published tours with their next session")
-@paginate(PageNumberPagination, page_size=20)
+@router.get("/tours", response={200: list[TourOut], **READ_ERRORS}, summary="Published tours with their next session")
+@paginate(Pagination, page_size=20)
 def list_tours(request: HttpRequest, filters: Query[TourFilters]) -> Any:
     now = timezone.now()
     qs = selectors.tour_list_public(
@@ -165,15 +171,17 @@ class _LazyTours:
         return [_tour_out(t, self.now) for t in tours]
 
 
-@router.get("/tours/{slug}", response=TourDetailOut, summary="One published tour with its upcoming sessions")
+@router.get(
+    "/tours/{slug}",
+    response={200: TourDetailOut, **READ_ERRORS},
+    summary="One published tour with its upcoming sessions",
+)
 def get_tour(request: HttpRequest, slug: str) -> dict[str, Any]:
     tour = selectors.tour_detail_public(slug=slug)
     if tour is None:
-        raise ApiError(404, "not_found", _("No published tour has this identifier."))
+        raise NotFound("not_found", _("No published tour has this identifier."))
     now = timezone.now()
     sessions = selectors.tour_sessions_public(tour, now=now)
-    for s in sessions:
-        s.tour = tour
     selectors.attach_next_sessions([tour], now=now)
     body = _tour_out(tour, now)
     body.update(
@@ -188,67 +196,62 @@ def get_tour(request: HttpRequest, slug: str) -> dict[str, Any]:
     return body
 
 
-@router.get("/tour-sessions", response=list[SessionOut], summary="Upcoming sessions with seats left")
-@paginate(PageNumberPagination, page_size=50)
+@router.get(
+    "/tour-sessions", response={200: list[SessionOut], **READ_ERRORS}, summary="Upcoming sessions with seats left"
+)
+@paginate(Pagination, page_size=50)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
     now = timezone.now()
-    qs = selectors.upcoming_sessions(now=now).select_related("tour")
-    if filters.tour:
-        qs = qs.filter(tour__slug=filters.tour)
-    if filters.date_from:
-        qs = qs.filter(starts_at__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(starts_at__date__lte=filters.date_to)
-    if filters.free:
-        qs = qs.filter(**{"seats_left__gt": 0}).filter(starts_at__gte=selectors.closes_after(now))
+    qs = selectors.session_list_public(
+        tour_slug=filters.tour,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        free_only=filters.free,
+        now=now,
+    )
     return _LazySessions(qs, now)
 
 
 class _LazySessions(_LazyTours):
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [_session_out(s, self.now) for s in self.qs[item]]
+        sessions = selectors.with_registration_state(self.qs[item], now=self.now)
+        return [_session_out(s, self.now) for s in sessions]
 
 
-@router.get("/tour-sessions/{session_id}", response=SessionOut, summary="One session with seats left")
+@router.get(
+    "/tour-sessions/{session_id}", response={200: SessionOut, **READ_ERRORS}, summary="One session with seats left"
+)
 def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     now = timezone.now()
-    session = (
-        selectors.with_seats(Session.objects.filter(tour__state=Tour.State.PUBLISHED), now=now)
-        .select_related("tour")
-        .filter(pk=session_id)
-        .first()
-    )
+    session = selectors.session_public(session_id=session_id, now=now)
     if session is None:
-        raise ApiError(404, "not_found", _("No session has this id."))
+        raise NotFound("not_found", _("No session has this id."))
     return _session_out(session, now)
 
 
 @router.post(
     "/tour-sessions/{session_id}/registrations",
-    response={201: RegistrationOut, 200: RegistrationOut},
+    response={201: RegistrationOut, 200: RegistrationOut, **WRITE_ERRORS},
     summary="Register for a session (the confirmation link is e-mailed)",
+    description="Refusals answer `{code, message, details}`: 409 `not_enough_seats` (with `details.seats_left`), "
+    "`not_yet_open`, `closed`, `session_started`, `session_cancelled`; 422 for invalid fields; 404 for an "
+    "unknown session.",
 )
 def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> Status[dict[str, Any]]:
-    if not Session.objects.filter(pk=session_id, tour__state=Tour.State.PUBLISHED).exists():
-        raise ApiError(404, "not_found", _("No session has this id."))
-    try:
-        outcome = services.registration_create(
-            session_id=session_id,
-            name=payload.name,
-            email=payload.email,
-            phone=payload.phone,
-            party_size=payload.party_size,
-            consent=payload.consent,
-            group_name=payload.group_name,
-            group_leader=payload.group_leader,
-            language=get_language() or "ru",
-        )
-    except services.NotEnoughSeats as exc:
-        raise ApiError(409, "not_enough_seats", exc.messages[0], {"seats_left": exc.seats_left}) from exc
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise ApiError(409, exc.code or "refused", " ".join(exc.messages)) from exc
-        raise
+    if not selectors.public_session_exists(session_id=session_id):
+        raise NotFound("not_found", _("No session has this id."))
+    outcome = services.registration_create(
+        session_id=session_id,
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+        party_size=payload.party_size,
+        consent=payload.consent,
+        group_name=payload.group_name,
+        group_leader=payload.group_leader,
+        language=get_language() or "ru",
+        actor=request.user if getattr(request, "user", None) else None,
+    )
     r = outcome.registration
     return Status(
         201 if outcome.created else 200,

@@ -1,17 +1,19 @@
-"""Forms of the tours part: they only collect input; the rules live in services.py."""
+"""Forms of the tours part: they only collect input; the rules live in rules.py, the writes in services.py."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mosprom.registry.models import District, Industry, Organisation, Site
 
-from .models import Audience, Format, Season, Session, Tour, max_party_size
+from . import rules
+from .models import Audience, Format, Season, Session, Tour
 
 
 def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -56,7 +58,7 @@ def _required(message: Any) -> dict[str, Any]:
 
 
 class RegistrationForm(forms.Form):
-    """Collects the visitor's data; the rules are the service's (services.validate_visitor)."""
+    """Collects the visitor's data; the rules are `rules.validate_visitor` (the service runs them again)."""
 
     session = forms.TypedChoiceField(
         label=_("Date and time"), coerce=int, widget=forms.RadioSelect, **_required(_("Choose a date and time."))
@@ -112,16 +114,14 @@ class RegistrationForm(forms.Form):
         cast(forms.ChoiceField, self.fields["session"]).choices = [
             (s.pk, session_date(s.starts_at) + seats(s)) for s in sessions
         ]
-        self.fields["party_size"].widget.attrs["max"] = max_party_size()
-        self.fields["party_size"].help_text = _("At most %(max)s.") % {"max": max_party_size()}
+        self.fields["party_size"].widget.attrs["max"] = settings.TOURS_MAX_PARTY_SIZE
+        self.fields["party_size"].help_text = _("At most %(max)s.") % {"max": settings.TOURS_MAX_PARTY_SIZE}
 
     def clean(self) -> dict[str, Any]:
-        """Run the service's checks too, so every problem is listed at once (not one per submit)."""
-        from . import services
-
+        """Run the rule's checks too, so every problem is listed at once (not one per submit)."""
         data = super().clean() or {}
         try:
-            services.validate_visitor(
+            rules.validate_visitor(
                 name=data.get("name") or "",
                 email=data.get("email") or "",
                 phone=data.get("phone") or "",

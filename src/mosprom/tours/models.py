@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -172,7 +171,34 @@ class Session(TimeStampedModel):
         return self.starts_at + timedelta(minutes=self.tour.duration_minutes)
 
 
-class Registration(TimeStampedModel):
+class VisitorContact(TimeStampedModel):
+    """The visitor's contact details and consent, shared by registrations and waitlist entries.
+
+    The e-mail is normalised on save (`rules.normalise_email`) so one person is found whatever they typed.
+    """
+
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    group_name = models.CharField(_("school or organisation"), max_length=200, blank=True)
+    group_leader = models.CharField(_("group leader"), max_length=200, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ru")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from .rules import normalise_email
+
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+
+class Registration(VisitorContact):
     """One booking of `party_size` seats.
 
     States: held (awaiting e-mail confirmation until hold_expires_at) → confirmed → checked_in;
@@ -192,16 +218,6 @@ class Registration(TimeStampedModel):
     session = models.ForeignKey(
         Session, verbose_name=pgettext_lazy("tours", "session"), on_delete=models.CASCADE, related_name="registrations"
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
-    email = models.EmailField(_("e-mail"))
-    email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
-    group_name = models.CharField(_("school or organisation"), max_length=200, blank=True)
-    group_leader = models.CharField(_("group leader"), max_length=200, blank=True)
-    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="ru")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.HELD, db_index=True)
     hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -231,16 +247,12 @@ class Registration(TimeStampedModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.ticket_code}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.email_normalised = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)
-
     @property
     def ticket_code_display(self) -> str:
         return f"{self.ticket_code[:5]}-{self.ticket_code[5:]}"
 
 
-class WaitlistEntry(TimeStampedModel):
+class WaitlistEntry(VisitorContact):
     class State(models.TextChoices):
         WAITING = "waiting", _("waiting")
         OFFERED = "offered", _("offered seats")
@@ -252,16 +264,6 @@ class WaitlistEntry(TimeStampedModel):
         Session, verbose_name=pgettext_lazy("tours", "session"), on_delete=models.CASCADE, related_name="waitlist"
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
-    email = models.EmailField(_("e-mail"))
-    email_normalised = models.CharField(max_length=254, editable=False, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
-    group_name = models.CharField(_("school or organisation"), max_length=200, blank=True)
-    group_leader = models.CharField(_("group leader"), max_length=200, blank=True)
-    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="ru")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
@@ -278,13 +280,11 @@ class WaitlistEntry(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(party_size__gt=0), name="waitlist_party_positive"),
         ]
+        # A join takes the next position from MAX(position) of the session: an index lookup, not a scan.
+        indexes = [models.Index(fields=["session", "position"], name="waitlist_session_position")]
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.party_size})"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.email_normalised = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)
 
 
 class Feedback(TimeStampedModel):
@@ -303,7 +303,3 @@ class Feedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5"
-
-
-def max_party_size() -> int:
-    return int(getattr(settings, "TOURS_MAX_PARTY_SIZE", 30))

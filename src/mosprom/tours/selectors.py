@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
@@ -23,12 +23,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mosprom.core.errors import Refused
+from mosprom.core.roles import is_operator
 from mosprom.core.text import fold
+from mosprom.registry.roles import host_organisation_ids
 
+from . import rules, tickets
 from .models import Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
 
-MOSCOW = ZoneInfo("Europe/Moscow")
+MOSCOW = rules.MOSCOW
 BOOKED_REG_STATES = [Registration.State.CONFIRMED, Registration.State.CHECKED_IN]
 
 
@@ -39,16 +44,11 @@ def _booked_registrations_q(now: datetime, prefix: str = "") -> Q:
 
 
 def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
-    """Held (unexpired) + confirmed + checked-in party sizes + unexpired waitlist offers."""
+    """Held (unexpired) + confirmed + checked-in party sizes + unexpired waitlist offers (one query)."""
     now = now or timezone.now()
     session_id = session if isinstance(session, int) else session.pk
-    regs = Registration.objects.filter(_booked_registrations_q(now), session_id=session_id).aggregate(
-        s=Sum("party_size")
-    )["s"]
-    offers = WaitlistEntry.objects.filter(
-        session_id=session_id, state=WaitlistEntry.State.OFFERED, offer_expires_at__gt=now
-    ).aggregate(s=Sum("party_size"))["s"]
-    return int(regs or 0) + int(offers or 0)
+    booked = with_seats(Session.objects.filter(pk=session_id), now=now).values_list("booked", flat=True).first()  # type: ignore[misc]
+    return int(booked or 0)
 
 
 def seats_left(session: Session, *, now: datetime | None = None) -> int:
@@ -82,21 +82,65 @@ def with_seats(qs: QuerySet[Session], *, now: datetime | None = None) -> QuerySe
     )
 
 
-def closes_after(now: datetime) -> datetime:
-    """Sessions starting at or after this moment are still open for registration (lead-time rule)."""
-    from django.conf import settings
-
-    days = int(getattr(settings, "TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", 3))
-    today = timezone.localtime(now, MOSCOW).date()
-    return datetime.combine(today + timedelta(days=days + 1), time.min, tzinfo=MOSCOW)
-
-
 def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
     now = now or timezone.now()
     return with_seats(
         Session.objects.filter(state=Session.State.SCHEDULED, starts_at__gt=now, tour__state=Tour.State.PUBLISHED),
         now=now,
     ).order_by("starts_at", "id")
+
+
+def with_registration_state(sessions: Iterable[Session], *, now: datetime) -> list[Session]:
+    """Set `registration` (rules.Open/Closed) and `is_open` on each session: the flags every page and the API show.
+
+    Each session needs its tour and the tour's season loaded (select_related or set by the caller).
+    """
+    out = []
+    for session in sessions:
+        state = rules.registration_state(session, now=now)
+        session.registration = state  # type: ignore[attr-defined]
+        session.is_open = state.is_open  # type: ignore[attr-defined]
+        out.append(session)
+    return out
+
+
+def session_list_public(
+    *,
+    tour_slug: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    free_only: bool = False,
+    now: datetime | None = None,
+) -> QuerySet[Session]:
+    """Upcoming sessions of published tours with seats; `free_only`: open for registration with free seats."""
+    now = now or timezone.now()
+    qs = upcoming_sessions(now=now).select_related("tour__season")
+    if tour_slug:
+        qs = qs.filter(tour__slug=tour_slug)
+    if date_from:
+        qs = qs.filter(starts_at__gte=datetime.combine(date_from, time.min, tzinfo=MOSCOW))
+    if date_to:
+        qs = qs.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=MOSCOW))
+    if free_only:
+        qs = qs.filter(rules.registration_open_q(now)).filter(**{"seats_left__gt": 0})
+    return qs
+
+
+def public_session_exists(*, session_id: int) -> bool:
+    return Session.objects.filter(pk=session_id, tour__state=Tour.State.PUBLISHED).exists()
+
+
+def session_public(*, session_id: int, now: datetime | None = None) -> Session | None:
+    """One session of a published tour, with seats and its registration flags."""
+    now = now or timezone.now()
+    session = (
+        with_seats(Session.objects.filter(pk=session_id, tour__state=Tour.State.PUBLISHED), now=now)
+        .select_related("tour__season")
+        .first()
+    )
+    if session is not None:
+        with_registration_state([session], now=now)
+    return session
 
 
 def current_season(*, today: date | None = None) -> Season | None:
@@ -125,7 +169,9 @@ def tour_list_public(
 ) -> QuerySet[Tour]:
     """Published tours with filters; `age` keeps tours whose minimum age is at most that age."""
     now = now or timezone.now()
-    qs = Tour.objects.filter(state=Tour.State.PUBLISHED).select_related("host", "site", "format", "host__industry")
+    qs = Tour.objects.filter(state=Tour.State.PUBLISHED).select_related(
+        "host", "site", "format", "season", "host__industry"
+    )
     for word in fold(q).split():
         qs = qs.filter(search_text__contains=word)
     if format_slug:
@@ -144,9 +190,7 @@ def tour_list_public(
     if date_to:
         sessions = sessions.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=MOSCOW))
     if free_only:
-        sessions = with_seats(sessions.filter(starts_at__gte=closes_after(now)), now=now).filter(
-            **{"seats_left__gt": 0}
-        )
+        sessions = with_seats(sessions.filter(rules.registration_open_q(now)), now=now).filter(**{"seats_left__gt": 0})
     if date_from or date_to or free_only:
         qs = qs.filter(Exists(sessions.filter(tour=OuterRef("pk"))))
     return qs.order_by("title", "id")
@@ -160,13 +204,13 @@ def _rank(session: Session) -> int:
 
 
 def attach_next_sessions(tours: list[Tour], *, now: datetime | None = None) -> list[Tour]:
-    """Set `tour.next_session` (with seats_left and `open` flag) on each tour with one extra query."""
+    """Set `tour.next_session` (with seats_left and the registration flags) on each tour with one extra query."""
     now = now or timezone.now()
-    ids = [t.pk for t in tours]
+    by_id = {t.pk: t for t in tours}
     by_tour: dict[int, Session] = {}
-    opens_from = closes_after(now)
-    for session in upcoming_sessions(now=now).filter(tour_id__in=ids):
-        session.is_open = session.starts_at >= opens_from  # type: ignore[attr-defined]
+    for session in upcoming_sessions(now=now).filter(tour_id__in=list(by_id)):
+        session.tour = by_id[session.tour_id]
+        with_registration_state([session], now=now)
         current = by_tour.get(session.tour_id)
         if current is None or _rank(session) < _rank(current):
             by_tour[session.tour_id] = session
@@ -185,12 +229,12 @@ def tour_detail_public(*, slug: str) -> Tour | None:
 
 
 def tour_sessions_public(tour: Tour, *, now: datetime | None = None) -> list[Session]:
+    """The tour's next 30 sessions with seats and the registration flags (the tour must come with its season)."""
     now = now or timezone.now()
-    opens_from = closes_after(now)
     sessions = list(upcoming_sessions(now=now).filter(tour=tour)[:30])
     for session in sessions:
-        session.is_open = session.starts_at >= opens_from  # type: ignore[attr-defined]
-    return sessions
+        session.tour = tour
+    return with_registration_state(sessions, now=now)
 
 
 def home_highlights(*, limit: int = 3) -> dict[str, Any]:
@@ -205,6 +249,83 @@ def home_highlights(*, limit: int = 3) -> dict[str, Any]:
 
 def formats_all() -> QuerySet[Format]:
     return Format.objects.all()
+
+
+# --- lookups by token or code ----------------------------------------------------------------------
+
+
+def registration_by_token(token: str) -> Registration | None:
+    return Registration.objects.filter(token=token).only("id", "session_id").first()
+
+
+def waitlist_entry_by_token(token: str) -> WaitlistEntry | None:
+    return WaitlistEntry.objects.filter(token=token).only("id", "session_id").first()
+
+
+def registration_for_link(*, purpose: str, signed: str, now: datetime | None = None) -> Registration:
+    """The registration behind a signed link, with its session and tour; refuses forged, expired or erased links."""
+    token = tickets.unsign(purpose, signed, now=now)
+    registration = (
+        Registration.objects.select_related(
+            "session__tour__format", "session__tour__host", "session__tour__site", "session__tour__season"
+        )
+        .filter(token=token)
+        .first()
+    )
+    if registration is None:
+        raise tickets.bad_link()
+    if registration.purged_at is not None:
+        raise Refused("erased", _("The personal data of this registration has been erased."), status=410)
+    return registration
+
+
+def waitlist_entry_for_link(*, signed: str, purpose: str = "offer", now: datetime | None = None) -> WaitlistEntry:
+    token = tickets.unsign(purpose, signed, now=now)
+    entry = WaitlistEntry.objects.select_related("session__tour__format").filter(token=token).first()
+    if entry is None:
+        raise tickets.bad_link()
+    return entry
+
+
+def registration_for_checkin(*, user: Any, code: str) -> Registration:
+    """The ticket with this code, if it belongs to one of the user's host companies (operators: any)."""
+    registration = (
+        Registration.objects.select_related("session__tour__host", "session__tour__format")
+        .filter(ticket_code=rules.normalise_code(code))
+        .first()
+    )
+    if registration is None:
+        raise Refused("unknown_code", _("No ticket has this code. Check the code and try again."), status=404)
+    if not is_operator(user) and registration.session.tour.host_id not in host_organisation_ids(user):
+        raise Refused("other_host", _("This ticket is for another host's session."), status=403)
+    return registration
+
+
+def visitor_data_export(*, registration: Registration) -> dict[str, Any]:
+    """Everything the platform holds about the visitor's e-mail, as JSON-ready data."""
+    rows = visitor_registrations(email=registration.email_normalised)
+    return {
+        "email": registration.email,
+        "registrations": [
+            {
+                "tour": r.session.tour.title,
+                "starts_at": r.session.starts_at.isoformat(),
+                "name": r.name,
+                "email": r.email,
+                "phone": r.phone,
+                "party_size": r.party_size,
+                "group_name": r.group_name,
+                "group_leader": r.group_leader,
+                "state": r.state,
+                "ticket_code": r.ticket_code,
+                "consent_at": r.consent_at.isoformat() if r.consent_at else None,
+                "consent_version": r.consent_version,
+                "language": r.language,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ],
+    }
 
 
 def visitor_registrations(*, email: str) -> QuerySet[Registration]:

@@ -1,96 +1,103 @@
 """Writes of the tours part. All seat accounting happens here, under `lock_session`.
 
-Availability is computed (capacity − unexpired holds − confirmed − unexpired waitlist offers),
-never kept in a counter. Every function that changes seats locks the session first, and frees
-seats through `_serve_waitlist`, so the waitlist always gets freed seats before the public.
+Availability is computed (capacity − unexpired holds − confirmed − unexpired waitlist offers), never kept in a
+counter. The decisions are `rules.py`'s; the reads `selectors.py`'s; links, QR codes and .ics `tickets.py`'s.
+
+The registration transaction does only what must be atomic: lock the session row, check, insert the hold and
+the e-mail task row (ids only). E-mails are rendered by the worker (`tasks.registration_email`). Expired holds
+are marked by the periodic task; freed seats go to the waitlist on the events that free them (cancellation,
+expiry, a capacity raise, a declined or expired offer, erasure), never on every registration.
+
+Every service takes `actor=` (None for an anonymous visitor) and records named audit actions without personal
+data (`audit_action`), against the session they concern.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import time as time_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import phonenumbers
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mosprom.core.errors import Refused
 from mosprom.core.roles import is_operator
 from mosprom.core.services import Attachment, email_enqueue
+from mosprom.core.text import transliterate
 from mosprom.registry.roles import host_organisation_ids
 
-from . import selectors
-from .models import Feedback, Format, Registration, Session, Tour, WaitlistEntry, max_party_size
+from . import rules, selectors, tickets
+from .models import Feedback, Registration, Session, Tour, WaitlistEntry
 
 logger = logging.getLogger(__name__)
-MOSCOW = ZoneInfo("Europe/Moscow")
-
-FORMATS: list[tuple[str, str, str, bool]] = [
-    ("excursion", "экскурсия", "factory tour", False),
-    ("online-excursion", "онлайн-экскурсия", "online tour", True),
-    ("lecture", "лекция", "lecture", False),
-    ("master-class", "мастер-класс", "master class", False),
-    ("quiz", "викторина", "quiz", False),
-    ("brain-game", "интеллектуальная игра", "brain game", False),
-    ("photo-exhibition", "фотовыставка", "photo exhibition", False),
-    ("tasting", "дегустация", "tasting", False),
-    ("quest", "квест", "quest", False),
-    ("expert-meeting", "встреча с экспертом", "meeting with an expert", False),
-]
-
-
-# --- settings -------------------------------------------------------------------------------------
-
-
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
-def hold_minutes() -> int:
-    return int(_setting("TOURS_HOLD_MINUTES", 60))
-
-
-def offer_minutes() -> int:
-    return int(_setting("TOURS_WAITLIST_OFFER_MINUTES", 120))
-
-
-def consent_version() -> str:
-    return str(_setting("TOURS_CONSENT_VERSION", "2026-01"))
-
-
-def _unsafe() -> bool:
-    return bool(_setting("TOURS_UNSAFE_DISABLE_SEAT_LOCK", False))
 
 
 # --- errors ---------------------------------------------------------------------------------------
 
 
-class NotEnoughSeats(ValidationError):
-    """Raised when the party does not fit; the caller may offer the waitlist."""
+class NotEnoughSeats(Refused):
+    """The party does not fit; the caller may offer the waitlist. `details = {"seats_left": n}`."""
 
     def __init__(self, seats_left: int) -> None:
         self.seats_left = seats_left
         super().__init__(
+            "not_enough_seats",
             _("There are not enough free seats for your party (seats left: %(left)s). You can join the waitlist.")
             % {"left": seats_left},
-            code="not_enough_seats",
+            details={"seats_left": seats_left},
         )
 
 
-def _refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
+# --- audit ----------------------------------------------------------------------------------------
+
+
+def _user(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+@contextmanager
+def acting_as(actor: Any) -> Iterator[None]:
+    """Automatic audit entries written inside get `actor` (API tokens, tasks, the shell included).
+
+    Nests inside auditlog's request middleware: the outer context is restored on the way out.
+    """
+    from auditlog.context import auditlog_value, set_actor
+
+    user = _user(actor)
+    if user is None:
+        yield
+        return
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
+
+
+def audit_action(session: Session, action: str, *, actor: Any, **data: Any) -> None:
+    """A named action (check-in, cancellation, waitlist offer…) on a session, with ids and counts only."""
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        session,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes_text=action,
+        changes={},
+        additional_data={"action": f"tours.{action}", **data},
+        actor=_user(actor),
+    )
 
 
 # --- the lock -------------------------------------------------------------------------------------
@@ -99,316 +106,135 @@ def _refuse(message: str, code: str) -> ValidationError:
 def lock_session(session_id: int) -> Session:
     """The only way to lock a session's seats. Must run inside transaction.atomic().
 
-    PostgreSQL: SELECT … FOR UPDATE on the session row (lock_timeout keeps it from hanging).
+    PostgreSQL: SELECT … FOR UPDATE of the session row only (lock_timeout keeps it from hanging).
     SQLite: the IMMEDIATE transaction already holds the database's write lock.
+    The tour and its season come in the same query (the rules need them).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("lock_session() must be called inside transaction.atomic()")
-    qs = Session.objects.all()
-    if not _unsafe():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '15s'")
-        qs = qs.select_for_update()
-    session = qs.get(pk=session_id)
-    session.tour = Tour.objects.select_related("season", "format", "host").get(pk=session.tour_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '15s'")
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("tour__season").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise Refused("not_found", _("No session has this id."), status=404)
     return session
 
 
-# --- signed links ---------------------------------------------------------------------------------
+# --- e-mails: ids go into the task row; the worker renders -----------------------------------------
 
 
-def sign(purpose: str, token: str) -> str:
-    return signing.dumps(token, salt=f"mosprom.tours.{purpose}")
+def _mail(kind: str, obj: Registration | WaitlistEntry, key: str) -> None:
+    """Enqueue the e-mail `tours/email/<kind>` for a registration or a waitlist entry (written in this transaction)."""
+    _mail_ids(kind, "waitlist" if isinstance(obj, WaitlistEntry) else "registration", obj.pk, key)
 
 
-def unsign(purpose: str, value: str) -> str:
-    try:
-        return str(signing.loads(value, salt=f"mosprom.tours.{purpose}"))
-    except signing.BadSignature as exc:
-        raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link") from exc
+def _mail_ids(kind: str, model: str, pk: int, key: str) -> None:
+    from .tasks import tours_email
+
+    tours_email.enqueue(model, pk, kind, key)
 
 
-def absolute(url_name: str, **kwargs: Any) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
-
-
-def registration_links(registration: Registration) -> dict[str, str]:
-    t = registration.token
-    return {
-        "confirm": absolute("tours:confirm", signed=sign("confirm", t)),
-        "ticket": absolute("tours:ticket", signed=sign("ticket", t)),
-        "cancel": absolute("tours:cancel", signed=sign("cancel", t)),
-        "feedback": absolute("tours:feedback", signed=sign("feedback", t)),
-        "data": absolute("tours:my_data", signed=sign("data", t)),
-        "checkin": absolute("tours:checkin_code", code=registration.ticket_code),
-    }
-
-
-# --- the clock: lead time -------------------------------------------------------------------------
-
-
-def registration_closes_at(session: Session) -> datetime:
-    """Local midnight (Europe/Moscow) N days before the session's local date."""
-    days = int(_setting("TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", 3))
-    local_day = timezone.localtime(session.starts_at, MOSCOW).date()
-    return datetime.combine(local_day - timedelta(days=days), time.min, tzinfo=MOSCOW)
-
-
-def format_moment(moment: datetime) -> tuple[str, str]:
-    local = timezone.localtime(moment, MOSCOW)
-    return formats.date_format(local, "j E Y"), formats.time_format(local, "H:i")
-
-
-def _check_open(session: Session, now: datetime) -> None:
-    if session.state == Session.State.CANCELLED:
-        raise _refuse(_("This session has been cancelled."), "session_cancelled")
-    if session.tour.state != Tour.State.PUBLISHED:
-        raise _refuse(_("This tour is not open for registration."), "tour_not_published")
-    if session.starts_at <= now:
-        raise _refuse(_("This session has already started."), "session_started")
-    closes = registration_closes_at(session)
-    if now >= closes:
-        day, at = format_moment(closes)
-        raise _refuse(_("Registration closed on %(date)s at %(time)s.") % {"date": day, "time": at}, "closed")
-    season = session.tour.season
-    if season is not None and timezone.localtime(now, MOSCOW).date() < season.registration_opens_on:
-        raise _refuse(
-            _("Registration opens on %(date)s.") % {"date": formats.date_format(season.registration_opens_on, "j E Y")},
-            "not_yet_open",
-        )
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Visitor:
-    name: str
-    email: str
-    phone: str
-    party_size: int
-    group_name: str = ""
-    group_leader: str = ""
-
-
-def normalise_phone(raw: str) -> str:
-    try:
-        number = phonenumbers.parse(raw, "RU")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def validate_visitor(
-    *,
-    name: str,
-    email: str,
-    phone: str,
-    party_size: int | None,
-    group_name: str,
-    group_leader: str,
-    consent: bool,
-) -> Visitor:
-    errors: dict[str, Any] = {}
-    name = (name or "").strip()
-    email = (email or "").strip()
-    if not name:
-        errors["name"] = ValidationError(_("Enter your name."), code="required")
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = ValidationError(
-            _("Enter an e-mail address in the correct format, like name@example.com."), code="invalid_email"
-        )
-    clean_phone = ""
-    if (phone or "").strip():
-        try:
-            clean_phone = normalise_phone(phone)
-        except ValueError:
-            errors["phone"] = ValidationError(
-                _("Enter a phone number in the correct format, like +7 495 123-45-67."), code="invalid_phone"
-            )
+def email_render_and_enqueue(*, model: str, pk: int, kind: str, idempotency_key: str) -> None:
+    """Worker side of `_mail`: load the row, build its links (and the ticket's attachments), put it in the outbox."""
+    if model == "waitlist":
+        entry = WaitlistEntry.objects.select_related("session__tour__format").filter(pk=pk).first()
+        if entry is None or not entry.email:
+            return
+        links = tickets.offer_links(entry) if kind == "offer" else {}
+        context: dict[str, Any] = {"r": entry, "session": entry.session, "tour": entry.session.tour, "links": links}
+        to, language, attachments = entry.email, entry.language, []
     else:
-        errors["phone"] = ValidationError(_("Enter your phone number."), code="required")
-    limit = max_party_size()
-    if party_size is None or party_size < 1:
-        errors["party_size"] = ValidationError(_("Enter how many people will come (at least 1)."), code="party_size")
-    elif party_size > limit:
-        errors["party_size"] = ValidationError(
-            _("A party can have at most %(max)s people. For a bigger group, register it in several parties.")
-            % {"max": limit},
-            code="party_too_big",
+        registration = (
+            Registration.objects.select_related("session__tour__format", "session__tour__host").filter(pk=pk).first()
         )
-    if not consent:
-        errors["consent"] = ValidationError(
-            _("You must agree to the processing of personal data to register."), code="no_consent"
+        if registration is None or registration.purged_at is not None or not registration.email:
+            return
+        context = {
+            "r": registration,
+            "session": registration.session,
+            "tour": registration.session.tour,
+            "links": tickets.registration_links(registration),
+        }
+        to, language = registration.email, registration.language
+        attachments = (
+            [
+                Attachment(f"ticket-{registration.ticket_code}.png", tickets.ticket_png(registration), "image/png"),
+                Attachment("tour.ics", tickets.ticket_ics(registration), "text/calendar"),
+            ]
+            if kind == "ticket"
+            else []
         )
-    if errors:
-        raise ValidationError(errors)
-    assert party_size is not None
-    return Visitor(
-        name=name[:200],
-        email=email,
-        phone=clean_phone,
-        party_size=party_size,
-        group_name=(group_name or "").strip()[:200],
-        group_leader=(group_leader or "").strip()[:200],
+    email_enqueue(
+        to=to,
+        template=f"tours/email/{kind}",
+        context=context,
+        language=language,
+        idempotency_key=idempotency_key,
+        attachments=attachments,
     )
-
-
-# --- e-mails --------------------------------------------------------------------------------------
-
-
-def _ticket_png(registration: Registration) -> bytes:
-    import segno
-
-    out = io.BytesIO()
-    segno.make(registration_links(registration)["checkin"], error="m").save(out, kind="png", scale=6, border=2)
-    return out.getvalue()
-
-
-def ticket_svg(registration: Registration) -> str:
-    import segno
-
-    return str(segno.make(registration_links(registration)["checkin"], error="m").svg_inline(scale=5, border=2))
-
-
-def ticket_ics(registration: Registration) -> bytes:
-    from icalendar import Calendar, Event
-
-    session = registration.session
-    tour = session.tour
-    cal = Calendar()
-    cal.add("prodid", "-//Mosprom//Open Mosprom//RU")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"registration-{registration.pk}@mosprom")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("summary", tour.title)
-    if tour.format.is_online:
-        event.add("location", tour.online_url)
-    else:
-        event.add("location", ", ".join(x for x in [tour.address, tour.meeting_point] if x))
-    event.add("description", f"{registration.ticket_code_display}\n{registration_links(registration)['ticket']}")
-    cal.add_component(event)
-    return bytes(cal.to_ical())
-
-
-def _context(registration: Registration) -> dict[str, Any]:
-    return {
-        "r": registration,
-        "session": registration.session,
-        "tour": registration.session.tour,
-        "links": registration_links(registration),
-    }
 
 
 def _send_confirmation(registration: Registration) -> None:
     suffix = f":{registration.resends}" if registration.resends else ""
-    email_enqueue(
-        to=registration.email,
-        template="tours/email/confirm",
-        context=_context(registration),
-        language=registration.language,
-        idempotency_key=f"tours:confirm:{registration.pk}{suffix}",
-    )
+    _mail("confirm", registration, f"tours:confirm:{registration.pk}{suffix}")
 
 
 def _send_ticket(registration: Registration) -> None:
     suffix = f":{registration.resends}" if registration.resends else ""
-    email_enqueue(
-        to=registration.email,
-        template="tours/email/ticket",
-        context=_context(registration),
-        language=registration.language,
-        idempotency_key=f"tours:ticket:{registration.pk}{suffix}",
-        attachments=[
-            Attachment(f"ticket-{registration.ticket_code}.png", _ticket_png(registration), "image/png"),
-            Attachment("tour.ics", ticket_ics(registration), "text/calendar"),
-        ],
-    )
-
-
-def _send_offer(entry: WaitlistEntry) -> None:
-    email_enqueue(
-        to=entry.email,
-        template="tours/email/offer",
-        context={
-            "r": entry,
-            "session": entry.session,
-            "tour": entry.session.tour,
-            "links": {"offer": absolute("tours:offer", signed=sign("offer", entry.token))},
-        },
-        language=entry.language,
-        idempotency_key=f"tours:offer:{entry.pk}:{entry.offers}",
-    )
+    _mail("ticket", registration, f"tours:ticket:{registration.pk}{suffix}")
 
 
 # --- waitlist -------------------------------------------------------------------------------------
 
 
-def _offers_possible(session: Session, now: datetime) -> bool:
-    return (
-        session.state == Session.State.SCHEDULED
-        and session.tour.state == Tour.State.PUBLISHED
-        and now < registration_closes_at(session)
-    )
-
-
-def _expire_stale(session: Session, now: datetime) -> None:
-    """Mark expired holds and unanswered offers of a locked session (their seats are already free)."""
-    Registration.objects.filter(session=session, state=Registration.State.HELD, hold_expires_at__lte=now).update(
-        state=Registration.State.EXPIRED
-    )
-    WaitlistEntry.objects.filter(session=session, state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now).update(
-        state=WaitlistEntry.State.EXPIRED
-    )
-
-
-def _serve_waitlist(session: Session, now: datetime) -> list[WaitlistEntry]:
+def _serve_waitlist(session: Session, now: datetime, *, actor: Any = None) -> list[WaitlistEntry]:
     """Offer free seats to waiting entries in order; an entry whose party does not fit is skipped.
 
-    Runs under the session lock.
+    Runs under the session lock, on the events that free seats (not on every registration).
     """
-    _expire_stale(session, now)
-    if not _offers_possible(session, now):
+    if not rules.registration_state(session, now=now).is_open:
         return []
-    waiting = list(
-        WaitlistEntry.objects.filter(session=session, state=WaitlistEntry.State.WAITING).order_by("position", "id")
-    )
-    offered: list[WaitlistEntry] = []
-    if not waiting:
-        return offered
     free = selectors.seats_left(session, now=now)
-    for entry in waiting:
+    if free <= 0:
+        return []
+    offered: list[WaitlistEntry] = []
+    waiting = WaitlistEntry.objects.filter(session=session, state=WaitlistEntry.State.WAITING).order_by(
+        "position", "id"
+    )
+    for entry in waiting.iterator():
         if free <= 0:
             break
         if entry.party_size > free:
             continue
         entry.state = WaitlistEntry.State.OFFERED
         entry.offered_at = now
-        entry.offer_expires_at = now + timedelta(minutes=offer_minutes())
+        entry.offer_expires_at = now + timedelta(minutes=settings.TOURS_WAITLIST_OFFER_MINUTES)
         entry.offers += 1
         entry.save(update_fields=["state", "offered_at", "offer_expires_at", "offers", "updated_at"])
         entry.session = session
-        _send_offer(entry)
+        _mail("offer", entry, f"tours:offer:{entry.pk}:{entry.offers}")
+        audit_action(session, "waitlist_offer", actor=actor, entry=entry.pk, party_size=entry.party_size)
         free -= entry.party_size
         offered.append(entry)
     return offered
 
 
-def waitlist_serve(*, session_id: int, now: datetime | None = None) -> list[WaitlistEntry]:
+def waitlist_serve(*, session_id: int, actor: Any = None, now: datetime | None = None) -> list[WaitlistEntry]:
     with transaction.atomic():
         session = lock_session(session_id)
-        return _serve_waitlist(session, now or timezone.now())
+        return _serve_waitlist(session, now or timezone.now(), actor=actor)
 
 
 # --- registration ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    registration: Registration
+    created: bool
 
 
 def _resend(registration: Registration) -> None:
@@ -420,10 +246,8 @@ def _resend(registration: Registration) -> None:
         _send_ticket(registration)
 
 
-@dataclass(frozen=True)
-class RegistrationOutcome:
-    registration: Registration
-    created: bool
+def _language(language: str) -> str:
+    return language if language in ("ru", "en") else "ru"
 
 
 def registration_create(
@@ -437,11 +261,12 @@ def registration_create(
     group_name: str = "",
     group_leader: str = "",
     language: str = "ru",
+    actor: Any = None,
     now: datetime | None = None,
 ) -> RegistrationOutcome:
     """Hold seats and send the confirmation link. A repeated submission for the same session and
     e-mail creates nothing new: it re-sends the pending confirmation or the ticket."""
-    visitor = validate_visitor(
+    visitor = rules.validate_visitor(
         name=name,
         email=email,
         phone=phone,
@@ -453,23 +278,22 @@ def registration_create(
     with transaction.atomic():
         session = lock_session(session_id)
         now = now or timezone.now()
-        _serve_waitlist(session, now)
-        existing = (
-            Registration.objects.filter(
-                session=session, email_normalised=visitor.email.lower(), state__in=Registration.ACTIVE_STATES
-            )
-            .select_related("session__tour__format")
-            .first()
-        )
+        existing = Registration.objects.filter(
+            session=session, email_normalised=visitor.email_normalised, state__in=Registration.ACTIVE_STATES
+        ).first()
+        if existing is not None and rules.hold_expired(existing, now=now):
+            # Its seats are already free (availability ignores expired holds); mark it so the e-mail can book again.
+            Registration.objects.filter(pk=existing.pk).update(state=Registration.State.EXPIRED)
+            existing = None
         if existing is not None:
             _resend(existing)
             return RegistrationOutcome(existing, False)
-        _check_open(session, now)
+        state = rules.registration_state(session, now=now)
+        if isinstance(state, rules.Closed):
+            raise state.refusal()
         left = selectors.seats_left(session, now=now)
         if visitor.party_size > left:
             raise NotEnoughSeats(left)
-        if _unsafe():
-            time_module.sleep(0.05)  # widen the race window: only ever with the lock switched off
         registration = Registration.objects.create(
             session=session,
             name=visitor.name,
@@ -479,10 +303,10 @@ def registration_create(
             group_name=visitor.group_name,
             group_leader=visitor.group_leader,
             consent_at=now,
-            consent_version=consent_version(),
-            language=language if language in ("ru", "en") else "ru",
+            consent_version=settings.TOURS_CONSENT_VERSION,
+            language=_language(language),
             state=Registration.State.HELD,
-            hold_expires_at=now + timedelta(minutes=hold_minutes()),
+            hold_expires_at=now + timedelta(minutes=settings.TOURS_HOLD_MINUTES),
         )
         registration.session = session
         _send_confirmation(registration)
@@ -490,40 +314,36 @@ def registration_create(
         return RegistrationOutcome(registration, True)
 
 
-def _registration_by_token(token: str, *, lock: bool = True) -> Registration:
-    reg = Registration.objects.filter(token=token).only("id", "session_id").first()
+def _registration_locked(token: str) -> Registration:
+    """The registration of a link, with its session locked."""
+    reg = selectors.registration_by_token(token)
     if reg is None:
-        raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link")
-    session = lock_session(reg.session_id) if lock else Session.objects.select_related("tour").get(pk=reg.session_id)
+        raise tickets.bad_link()
+    session = lock_session(reg.session_id)
     registration = Registration.objects.get(pk=reg.pk)
     registration.session = session
     return registration
 
 
-def registration_confirm(*, signed: str, now: datetime | None = None) -> Registration:
-    token = unsign("confirm", signed)
-    refusal: ValidationError | None = None
+def registration_confirm(*, signed: str, actor: Any = None, now: datetime | None = None) -> Registration:
+    token = tickets.unsign("confirm", signed)
+    refusal: Refused | None = None
     with transaction.atomic():
-        registration = _registration_by_token(token)
+        registration = _registration_locked(token)
         now = now or timezone.now()
         if registration.state in (Registration.State.CONFIRMED, Registration.State.CHECKED_IN):
             return registration  # a used link just shows the ticket
         if registration.state == Registration.State.CANCELLED:
-            raise _refuse(_("This registration has been cancelled."), "cancelled")
+            raise Refused("cancelled", _("This registration has been cancelled."), status=410)
         if registration.session.state == Session.State.CANCELLED:
-            raise _refuse(_("This session has been cancelled."), "session_cancelled")
-        if registration.state == Registration.State.EXPIRED or (
-            registration.hold_expires_at is not None and registration.hold_expires_at <= now
-        ):
+            raise Refused("session_cancelled", _("This session has been cancelled."), status=410)
+        if rules.hold_expired(registration, now=now):
             if registration.state == Registration.State.HELD:
                 # Committed before refusing: the seats go back (to the waitlist first).
                 registration.state = Registration.State.EXPIRED
                 registration.save(update_fields=["state", "updated_at"])
-                _serve_waitlist(registration.session, now)
-            refusal = _refuse(
-                _("This confirmation link has expired and the seats were released. Please register again."),
-                "hold_expired",
-            )
+                _serve_waitlist(registration.session, now, actor=actor)
+            refusal = hold_expired_refusal()
         else:
             registration.state = Registration.State.CONFIRMED
             registration.confirmed_at = now
@@ -535,29 +355,55 @@ def registration_confirm(*, signed: str, now: datetime | None = None) -> Registr
     return registration
 
 
-def registration_cancel(*, signed: str, now: datetime | None = None) -> Registration:
-    token = unsign("cancel", signed)
+def hold_expired_refusal() -> Refused:
+    return Refused(
+        "hold_expired",
+        _("This confirmation link has expired and the seats were released. Please register again."),
+        status=410,
+    )
+
+
+def _cancel(registration: Registration, *, now: datetime, actor: Any, by: str) -> None:
+    """Cancel one locked registration, tell the visitor, record it and give the seats to the waitlist."""
+    refusal = rules.cancel_refusal(registration, now=now)
+    if refusal is not None:
+        raise refusal
+    registration.state = Registration.State.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["state", "cancelled_at", "updated_at"])
+    _mail("cancelled", registration, f"tours:cancelled:{registration.pk}")
+    audit_action(
+        registration.session,
+        "cancellation",
+        actor=actor,
+        registration=registration.pk,
+        party_size=registration.party_size,
+        by=by,
+    )
+    # The freed seats go to the waitlist first (this also covers a registration that came from it).
+    _serve_waitlist(registration.session, now, actor=actor)
+
+
+def registration_cancel(*, signed: str, actor: Any = None, now: datetime | None = None) -> Registration:
+    """The visitor cancels by the signed link from their e-mail (it expires when the session is over)."""
+    token = tickets.unsign("cancel", signed, now=now)
     with transaction.atomic():
-        registration = _registration_by_token(token)
-        now = now or timezone.now()
-        if registration.state == Registration.State.CANCELLED:
-            raise _refuse(_("This registration has already been cancelled."), "already_cancelled")
-        if registration.state not in (Registration.State.HELD, Registration.State.CONFIRMED):
-            raise _refuse(_("This registration can no longer be cancelled."), "not_cancellable")
-        if registration.session.starts_at <= now:
-            raise _refuse(_("The session has already started; it can no longer be cancelled."), "session_started")
-        registration.state = Registration.State.CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["state", "cancelled_at", "updated_at"])
-        email_enqueue(
-            to=registration.email,
-            template="tours/email/cancelled",
-            context=_context(registration),
-            language=registration.language,
-            idempotency_key=f"tours:cancelled:{registration.pk}",
-        )
-        # The freed seats go to the waitlist first (this also covers a registration that came from it).
-        _serve_waitlist(registration.session, now)
+        registration = _registration_locked(token)
+        _cancel(registration, now=now or timezone.now(), actor=actor, by="visitor")
+        return registration
+
+
+def registration_cancel_by_operator(*, registration_id: int, actor: Any, now: datetime | None = None) -> Registration:
+    """An operator cancels a booking (back-office action): same rule, same e-mail, audited with the operator."""
+    with transaction.atomic(), acting_as(actor):
+        found = Registration.objects.filter(pk=registration_id).only("id", "session_id").first()
+        if found is None:
+            raise Refused("not_found", _("No registration has this id."), status=404)
+        session = lock_session(found.session_id)
+        _check_host(actor, session.tour.host_id)
+        registration = Registration.objects.get(pk=found.pk)
+        registration.session = session
+        _cancel(registration, now=now or timezone.now(), actor=actor, by="operator")
         return registration
 
 
@@ -575,9 +421,11 @@ def waitlist_join(
     group_name: str = "",
     group_leader: str = "",
     language: str = "ru",
+    actor: Any = None,
     now: datetime | None = None,
 ) -> WaitlistEntry:
-    visitor = validate_visitor(
+    """Join the waitlist: O(1) under the lock (the position is MAX+1 from an index, no scan of the queue)."""
+    visitor = rules.validate_visitor(
         name=name,
         email=email,
         phone=phone,
@@ -589,14 +437,16 @@ def waitlist_join(
     with transaction.atomic():
         session = lock_session(session_id)
         now = now or timezone.now()
-        _check_open(session, now)
+        state = rules.registration_state(session, now=now)
+        if isinstance(state, rules.Closed):
+            raise state.refusal()
         if Registration.objects.filter(
-            session=session, email_normalised=visitor.email.lower(), state__in=Registration.ACTIVE_STATES
+            session=session, email_normalised=visitor.email_normalised, state__in=Registration.ACTIVE_STATES
         ).exists():
-            raise _refuse(_("You already have a registration for this session."), "duplicate")
+            raise Refused("duplicate", _("You already have a registration for this session."))
         existing = WaitlistEntry.objects.filter(
             session=session,
-            email_normalised=visitor.email.lower(),
+            email_normalised=visitor.email_normalised,
             state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED],
         ).first()
         if existing is not None:
@@ -612,52 +462,58 @@ def waitlist_join(
             group_name=visitor.group_name,
             group_leader=visitor.group_leader,
             consent_at=now,
-            consent_version=consent_version(),
-            language=language if language in ("ru", "en") else "ru",
+            consent_version=settings.TOURS_CONSENT_VERSION,
+            language=_language(language),
         )
-        _serve_waitlist(session, now)
-        entry.refresh_from_db()
+        # Seats free now (a party that did not fit while a smaller one would): serve the queue in order.
+        if selectors.seats_left(session, now=now) >= entry.party_size:
+            _serve_waitlist(session, now, actor=actor)
+            entry.refresh_from_db()
         return entry
 
 
-def _entry_by_token(token: str) -> WaitlistEntry:
-    found = WaitlistEntry.objects.filter(token=token).only("id", "session_id").first()
+def _entry_locked(token: str) -> WaitlistEntry:
+    found = selectors.waitlist_entry_by_token(token)
     if found is None:
-        raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link")
+        raise tickets.bad_link()
     session = lock_session(found.session_id)
     entry = WaitlistEntry.objects.get(pk=found.pk)
     entry.session = session
     return entry
 
 
-def offer_accept(*, signed: str, now: datetime | None = None) -> Registration:
-    """Turn an offer into a confirmed registration (the e-mail address is proven by the link)."""
-    token = unsign("offer", signed)
-    refusal: ValidationError | None = None
+def offer_used_refusal() -> Refused:
+    return Refused("link_used", _("This link has already been used."), status=410)
+
+
+def offer_accept(*, signed: str, actor: Any = None, now: datetime | None = None) -> Registration:
+    """Turn an offer into a confirmed registration (the e-mail address is proven by the link). Single use."""
+    token = tickets.unsign("offer", signed, now=now)
+    refusal: Refused | None = None
     with transaction.atomic():
-        entry = _entry_by_token(token)
+        entry = _entry_locked(token)
         now = now or timezone.now()
         session = entry.session
-        if entry.state == WaitlistEntry.State.ACCEPTED and entry.registration_id:
-            return Registration.objects.select_related("session__tour").get(pk=entry.registration_id)
-        if entry.state != WaitlistEntry.State.OFFERED or (entry.offer_expires_at and entry.offer_expires_at <= now):
+        if entry.state in (WaitlistEntry.State.ACCEPTED, WaitlistEntry.State.CANCELLED):
+            raise offer_used_refusal()
+        if entry.state != WaitlistEntry.State.OFFERED or rules.offer_expired(entry, now=now):
             if entry.state == WaitlistEntry.State.OFFERED:
                 # Committed before refusing: the offer passes to the next entry.
                 entry.state = WaitlistEntry.State.EXPIRED
                 entry.save(update_fields=["state", "updated_at"])
-                _serve_waitlist(session, now)
-            refusal = _refuse(
-                _("This offer has expired and the seats were offered to the next person."), "offer_expired"
+                _serve_waitlist(session, now, actor=actor)
+            refusal = Refused(
+                "offer_expired", _("This offer has expired and the seats were offered to the next person."), status=410
             )
         elif session.state == Session.State.CANCELLED:
-            refusal = _refuse(_("This session has been cancelled."), "session_cancelled")
+            refusal = Refused("session_cancelled", _("This session has been cancelled."), status=410)
         elif Registration.objects.filter(
             session=session, email_normalised=entry.email_normalised, state__in=Registration.ACTIVE_STATES
         ).exists():
             entry.state = WaitlistEntry.State.CANCELLED
             entry.save(update_fields=["state", "updated_at"])
-            _serve_waitlist(session, now)
-            refusal = _refuse(_("You already have a registration for this session."), "duplicate")
+            _serve_waitlist(session, now, actor=actor)
+            refusal = Refused("duplicate", _("You already have a registration for this session."))
         else:
             registration = Registration.objects.create(
                 session=session,
@@ -678,29 +534,45 @@ def offer_accept(*, signed: str, now: datetime | None = None) -> Registration:
             entry.state = WaitlistEntry.State.ACCEPTED
             entry.registration = registration
             entry.save(update_fields=["state", "registration", "updated_at"])
+            audit_action(session, "waitlist_promotion", actor=actor, entry=entry.pk, registration=registration.pk)
             _send_ticket(registration)
     if refusal is not None:
         raise refusal
     return registration
 
 
-def offer_decline(*, signed: str, now: datetime | None = None) -> WaitlistEntry:
-    token = unsign("offer", signed)
+def offer_decline(*, signed: str, actor: Any = None, now: datetime | None = None) -> WaitlistEntry:
+    """Leave the waitlist by the offer link (single use: a second use is refused)."""
+    token = tickets.unsign("offer", signed, now=now)
     with transaction.atomic():
-        entry = _entry_by_token(token)
-        if entry.state in (WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED):
-            entry.state = WaitlistEntry.State.CANCELLED
-            entry.save(update_fields=["state", "updated_at"])
-            _serve_waitlist(entry.session, now or timezone.now())
+        entry = _entry_locked(token)
+        if entry.state not in (WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED):
+            raise offer_used_refusal()
+        _leave_waitlist(entry, now=now or timezone.now(), actor=actor, by="visitor")
         return entry
 
 
-def entry_for_offer(*, signed: str, purpose: str = "offer") -> WaitlistEntry:
-    token = unsign(purpose, signed)
-    entry = WaitlistEntry.objects.select_related("session__tour__format").filter(token=token).first()
-    if entry is None:
-        raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link")
-    return entry
+def _leave_waitlist(entry: WaitlistEntry, *, now: datetime, actor: Any, by: str) -> None:
+    entry.state = WaitlistEntry.State.CANCELLED
+    entry.save(update_fields=["state", "updated_at"])
+    audit_action(entry.session, "waitlist_leave", actor=actor, entry=entry.pk, by=by)
+    _serve_waitlist(entry.session, now, actor=actor)
+
+
+def waitlist_entry_cancel(*, entry_id: int, actor: Any, now: datetime | None = None) -> WaitlistEntry:
+    """Operator action: take an entry off the waitlist (a pending offer passes to the next entry)."""
+    with transaction.atomic(), acting_as(actor):
+        found = WaitlistEntry.objects.filter(pk=entry_id).only("id", "session_id").first()
+        if found is None:
+            raise Refused("not_found", _("No waitlist entry has this id."), status=404)
+        session = lock_session(found.session_id)
+        _check_host(actor, session.tour.host_id)
+        entry = WaitlistEntry.objects.get(pk=found.pk)
+        entry.session = session
+        if entry.state not in (WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED):
+            raise Refused("not_waiting", _("This entry is no longer on the waitlist."))
+        _leave_waitlist(entry, now=now or timezone.now(), actor=actor, by="operator")
+        return entry
 
 
 # --- periodic work --------------------------------------------------------------------------------
@@ -738,13 +610,7 @@ def _mail_each(qs: QuerySet[Registration], *, kind: str, stamp_field: str, now: 
     count = 0
     for registration in qs:
         with transaction.atomic():
-            email_enqueue(
-                to=registration.email,
-                template=f"tours/email/{kind}",
-                context=_context(registration),
-                language=registration.language,
-                idempotency_key=f"tours:{kind}:{registration.pk}",
-            )
+            _mail(kind, registration, f"tours:{kind}:{registration.pk}")
             Registration.objects.filter(pk=registration.pk).update(**{stamp_field: now})
         count += 1
     return count
@@ -753,15 +619,15 @@ def _mail_each(qs: QuerySet[Registration], *, kind: str, stamp_field: str, now: 
 def reminders_send(*, now: datetime | None = None) -> int:
     """The day before: a reminder to every confirmed visitor of tomorrow's sessions (local date)."""
     now = now or timezone.now()
-    tomorrow = timezone.localtime(now, MOSCOW).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, time.min, tzinfo=MOSCOW)
+    tomorrow = rules.today_moscow(now) + timedelta(days=1)
+    start = datetime.combine(tomorrow, time.min, tzinfo=rules.MOSCOW)
     qs = Registration.objects.filter(
         state=Registration.State.CONFIRMED,
         reminder_sent_at__isnull=True,
         session__state=Session.State.SCHEDULED,
         session__starts_at__gte=start,
         session__starts_at__lt=start + timedelta(days=1),
-    ).select_related("session__tour__format")
+    ).only("id")
     return _mail_each(qs, kind="reminder", stamp_field="reminder_sent_at", now=now)
 
 
@@ -772,83 +638,31 @@ def feedback_requests_send(*, now: datetime | None = None) -> int:
         state=Registration.State.CHECKED_IN,
         feedback_requested_at__isnull=True,
         purged_at__isnull=True,
-        session__starts_at__lte=now - timedelta(hours=3),
-        session__starts_at__gte=now - timedelta(days=14),
-    ).select_related("session__tour__format")
+        session__starts_at__lte=now - timedelta(hours=settings.TOURS_FEEDBACK_AFTER_HOURS),
+        session__starts_at__gte=now - timedelta(days=settings.TOURS_FEEDBACK_WITHIN_DAYS),
+    ).only("id")
     return _mail_each(qs, kind="feedback", stamp_field="feedback_requested_at", now=now)
 
 
-def _anonymise(qs: QuerySet[Registration], now: datetime) -> int:
-    return qs.update(
-        name="",
-        email="",
-        email_normalised="",
-        phone="",
-        group_name="",
-        group_leader="",
-        purged_at=now,
-    )
+_ERASED = {"name": "", "email": "", "email_normalised": "", "phone": "", "group_name": "", "group_leader": ""}
 
 
 def registrations_purge(*, now: datetime | None = None) -> int:
     """Erase personal data N days after the session; the anonymous rows keep the figures."""
     now = now or timezone.now()
-    days = int(_setting("TOURS_PURGE_DAYS_AFTER", 180))
+    before = now - timedelta(days=settings.TOURS_PURGE_DAYS_AFTER)
     with transaction.atomic():
-        count = _anonymise(
-            Registration.objects.filter(purged_at__isnull=True, session__starts_at__lt=now - timedelta(days=days)),
-            now,
+        count = Registration.objects.filter(purged_at__isnull=True, session__starts_at__lt=before).update(
+            **_ERASED, purged_at=now
         )
-        WaitlistEntry.objects.filter(session__starts_at__lt=now - timedelta(days=days)).exclude(email="").update(
-            name="", email="", email_normalised="", phone="", group_name="", group_leader=""
-        )
+        WaitlistEntry.objects.filter(session__starts_at__lt=before).exclude(email="").update(**_ERASED)
     return count
 
 
 # --- the visitor's data ---------------------------------------------------------------------------
 
 
-def registration_for_link(*, purpose: str, signed: str) -> Registration:
-    token = unsign(purpose, signed)
-    registration = (
-        Registration.objects.select_related("session__tour__format", "session__tour__host", "session__tour__site")
-        .filter(token=token)
-        .first()
-    )
-    if registration is None:
-        raise _refuse(_("This link is not valid. Please use the link from the e-mail exactly."), "bad_link")
-    if registration.purged_at is not None:
-        raise _refuse(_("The personal data of this registration has been erased."), "erased")
-    return registration
-
-
-def visitor_data_export(*, registration: Registration) -> dict[str, Any]:
-    rows = selectors.visitor_registrations(email=registration.email_normalised)
-    return {
-        "email": registration.email,
-        "registrations": [
-            {
-                "tour": r.session.tour.title,
-                "starts_at": r.session.starts_at.isoformat(),
-                "name": r.name,
-                "email": r.email,
-                "phone": r.phone,
-                "party_size": r.party_size,
-                "group_name": r.group_name,
-                "group_leader": r.group_leader,
-                "state": r.state,
-                "ticket_code": r.ticket_code,
-                "consent_at": r.consent_at.isoformat() if r.consent_at else None,
-                "consent_version": r.consent_version,
-                "language": r.language,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in rows
-        ],
-    }
-
-
-def visitor_data_erase(*, registration: Registration, now: datetime | None = None) -> int:
+def visitor_data_erase(*, registration: Registration, actor: Any = None, now: datetime | None = None) -> int:
     """Cancel the visitor's future bookings (freeing seats) and erase all their personal data."""
     now = now or timezone.now()
     email = registration.email_normalised
@@ -857,95 +671,48 @@ def visitor_data_erase(*, registration: Registration, now: datetime | None = Non
         with transaction.atomic():
             session = lock_session(reg.session_id)
             reg.refresh_from_db()
-            if reg.state in (Registration.State.HELD, Registration.State.CONFIRMED) and session.starts_at > now:
+            reg.session = session
+            if rules.cancellable(reg, now=now):
                 reg.state = Registration.State.CANCELLED
                 reg.cancelled_at = now
                 reg.save(update_fields=["state", "cancelled_at", "updated_at"])
-            count += _anonymise(Registration.objects.filter(pk=reg.pk), now)
-            _serve_waitlist(session, now)
-    WaitlistEntry.objects.filter(email_normalised=email).update(
-        name="", email="", email_normalised="", phone="", group_name="", group_leader="", state="cancelled"
-    )
+                audit_action(session, "cancellation", actor=actor, registration=reg.pk, by="erasure")
+            count += Registration.objects.filter(pk=reg.pk).update(**_ERASED, purged_at=now)
+            _serve_waitlist(session, now, actor=actor)
+    WaitlistEntry.objects.filter(email_normalised=email).update(**_ERASED, state=WaitlistEntry.State.CANCELLED)
     return count
 
 
-def feedback_submit(*, signed: str, rating: int, comment: str = "", now: datetime | None = None) -> Feedback:
-    registration = registration_for_link(purpose="feedback", signed=signed)
+def feedback_submit(
+    *, signed: str, rating: int, comment: str = "", actor: Any = None, now: datetime | None = None
+) -> Feedback:
+    registration = selectors.registration_for_link(purpose="feedback", signed=signed)
     now = now or timezone.now()
     if registration.state not in (Registration.State.CHECKED_IN, Registration.State.CONFIRMED):
-        raise _refuse(_("Feedback can only be left by visitors of the session."), "not_visitor")
+        raise Refused("not_visitor", _("Feedback can only be left by visitors of the session."))
     if registration.session.starts_at > now:
-        raise _refuse(_("Feedback opens after the session."), "too_early")
+        raise Refused("too_early", _("Feedback opens after the session."))
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": ValidationError(_("Choose a rating from 1 to 5."), code="rating")})
     with transaction.atomic():
         if Feedback.objects.filter(registration=registration).exists():
-            raise _refuse(_("Thank you, your feedback has already been received."), "feedback_exists")
+            raise Refused("feedback_exists", _("Thank you, your feedback has already been received."))
         return Feedback.objects.create(registration=registration, rating=int(rating), comment=(comment or "")[:4000])
 
 
-# --- host cabinet ---------------------------------------------------------------------------------
+# --- host cabinet and back-office -----------------------------------------------------------------
 
 
 def _check_host(user: Any, organisation_id: int) -> None:
-    if is_operator(user):
+    """Hosts act on their own companies' tours; operators on all; `None` is the system itself (tasks, shell)."""
+    if user is None or is_operator(user):
         return
     if organisation_id not in host_organisation_ids(user):
         raise PermissionDenied
 
 
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "_",
-            "y",
-            "_",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
-
-
-def transliterate(text: str) -> str:
-    """Russian to Latin letters for readable URLs («Новый цех» → «novyy tsekh»)."""
-    return "".join(_TRANSLIT.get(ch, ch) if ch.lower() == ch else _TRANSLIT.get(ch.lower(), ch) for ch in text).replace(
-        "_", ""
-    )
-
-
-def tour_save(*, user: Any, tour: Tour, audiences: Any = None) -> Tour:
-    _check_host(user, tour.host_id)
+def tour_save(*, actor: Any, tour: Tour, audiences: Any = None) -> Tour:
+    _check_host(actor, tour.host_id)
     if not tour.slug:
         base = slugify(transliterate(tour.title), allow_unicode=False)[:80] or "tour"
         slug, n = base, 1
@@ -955,150 +722,104 @@ def tour_save(*, user: Any, tour: Tour, audiences: Any = None) -> Tour:
         tour.slug = slug
     if tour.state == Tour.State.PUBLISHED and tour.published_at is None:
         tour.published_at = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(actor):
         tour.save()
         if audiences is not None:
             tour.audiences.set(audiences)
     return tour
 
 
-def session_create(*, user: Any, tour: Tour, starts_at: datetime, capacity: int) -> Session:
-    _check_host(user, tour.host_id)
-    if capacity < 0:
-        raise ValidationError({"capacity": ValidationError(_("Capacity cannot be negative."), code="capacity")})
-    return Session.objects.create(tour=tour, starts_at=starts_at, capacity=capacity)
+def session_create(
+    *, actor: Any, tour: Tour, starts_at: datetime, capacity: int, now: datetime | None = None
+) -> Session:
+    _check_host(actor, tour.host_id)
+    rules.validate_schedule(starts_at=starts_at, capacity=capacity, now=now or timezone.now())
+    with transaction.atomic(), acting_as(actor):
+        return Session.objects.create(tour=tour, starts_at=starts_at, capacity=capacity)
 
 
 def session_update(
-    *, user: Any, session_id: int, capacity: int, starts_at: datetime | None = None, now: datetime | None = None
+    *,
+    actor: Any,
+    session_id: int,
+    capacity: int | None = None,
+    starts_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Session:
-    with transaction.atomic():
+    """Change a session's capacity and/or start under the lock; never below what is booked; freed seats go to
+    the waitlist. A capacity change is recorded as a named audit action."""
+    now = now or timezone.now()
+    with transaction.atomic(), acting_as(actor):
         session = lock_session(session_id)
-        if user is not None:
-            _check_host(user, session.tour.host_id)
-        now = now or timezone.now()
-        _expire_stale(session, now)
-        booked = selectors.seats_booked(session, now=now)
-        if capacity < booked:
-            raise ValidationError(
-                {
-                    "capacity": ValidationError(
-                        _("%(booked)s seats are already booked; the capacity cannot be lower than that.")
-                        % {"booked": booked},
-                        code="capacity_below_booked",
-                    )
-                }
-            )
-        session.capacity = capacity
-        fields = ["capacity", "updated_at"]
-        if starts_at is not None:
+        _check_host(actor, session.tour.host_id)
+        moved = starts_at is not None and starts_at != session.starts_at
+        rules.validate_schedule(starts_at=starts_at if moved else None, capacity=capacity, now=now)
+        fields = ["updated_at"]
+        if capacity is not None and capacity != session.capacity:
+            refusal = rules.capacity_refusal(capacity=capacity, booked=selectors.seats_booked(session, now=now))
+            if refusal is not None:
+                raise refusal
+            audit_action(session, "capacity_change", actor=actor, before=session.capacity, after=capacity)
+            session.capacity = capacity
+            fields.append("capacity")
+        if moved:
+            assert starts_at is not None
             session.starts_at = starts_at
             fields.append("starts_at")
-        session.save(update_fields=fields)
-        _serve_waitlist(session, now)
+        if len(fields) > 1:
+            session.save(update_fields=fields)
+            _serve_waitlist(session, now, actor=actor)
         return session
 
 
-def session_set_capacity(*, session_id: int, capacity: int, user: Any = None, now: datetime | None = None) -> Session:
-    """Capacity change; refused below what is booked; freed seats go to the waitlist."""
-    return session_update(user=user, session_id=session_id, capacity=capacity, now=now)
-
-
-def session_cancel(*, user: Any, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
+def session_cancel(*, actor: Any, session_id: int, reason: str = "", now: datetime | None = None) -> Session:
     """Cancel a session and write to every registrant and everyone on its waitlist."""
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(actor):
         session = lock_session(session_id)
-        _check_host(user, session.tour.host_id)
+        _check_host(actor, session.tour.host_id)
         now = now or timezone.now()
         if session.state == Session.State.CANCELLED:
             return session
         session.state = Session.State.CANCELLED
         session.cancel_reason = (reason or "")[:300]
         session.save(update_fields=["state", "cancel_reason", "updated_at"])
-        for registration in Registration.objects.filter(
+        active = Registration.objects.filter(
             session=session, state__in=[Registration.State.HELD, Registration.State.CONFIRMED]
-        ):
-            registration.state = Registration.State.CANCELLED
-            registration.cancelled_at = now
-            registration.save(update_fields=["state", "cancelled_at", "updated_at"])
-            registration.session = session
-            email_enqueue(
-                to=registration.email,
-                template="tours/email/session_cancelled",
-                context=_context(registration),
-                language=registration.language,
-                idempotency_key=f"tours:session-cancelled:{registration.pk}",
-            )
-        for entry in WaitlistEntry.objects.filter(
+        )
+        registration_ids = list(active.values_list("pk", flat=True))
+        active.update(state=Registration.State.CANCELLED, cancelled_at=now, updated_at=now)
+        waiting = WaitlistEntry.objects.filter(
             session=session, state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED]
-        ):
-            entry.state = WaitlistEntry.State.CANCELLED
-            entry.save(update_fields=["state", "updated_at"])
-            entry.session = session
-            email_enqueue(
-                to=entry.email,
-                template="tours/email/session_cancelled",
-                context={"r": entry, "session": session, "tour": session.tour, "links": {}},
-                language=entry.language,
-                idempotency_key=f"tours:session-cancelled:w{entry.pk}",
-            )
+        )
+        entry_ids = list(waiting.values_list("pk", flat=True))
+        waiting.update(state=WaitlistEntry.State.CANCELLED, updated_at=now)
+        for pk in registration_ids:
+            _mail_ids("session_cancelled", "registration", pk, f"tours:session-cancelled:{pk}")
+        for pk in entry_ids:
+            _mail_ids("session_cancelled", "waitlist", pk, f"tours:session-cancelled:w{pk}")
+        cancelled = len(registration_ids)
+        audit_action(session, "session_cancellation", actor=actor, registrations=cancelled)
         return session
 
 
-def normalise_code(raw: str) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-
-
-def registration_for_checkin(*, user: Any, code: str) -> Registration:
-    registration = (
-        Registration.objects.select_related("session__tour__host", "session__tour__format")
-        .filter(ticket_code=normalise_code(code))
-        .first()
-    )
-    if registration is None:
-        raise _refuse(_("No ticket has this code. Check the code and try again."), "unknown_code")
-    if not is_operator(user) and registration.session.tour.host_id not in host_organisation_ids(user):
-        raise _refuse(_("This ticket is for another host's session."), "other_host")
-    return registration
-
-
-def registration_check_in(*, user: Any, code: str, now: datetime | None = None) -> Registration:
+def registration_check_in(*, actor: Any, code: str, now: datetime | None = None) -> Registration:
     now = now or timezone.now()
-    with transaction.atomic():
-        registration = registration_for_checkin(user=user, code=code)
-        registration = Registration.objects.select_for_update().select_related("session__tour").get(pk=registration.pk)
+    with transaction.atomic(), acting_as(actor):
+        found = selectors.registration_for_checkin(user=actor, code=code)
+        registration = Registration.objects.select_for_update().select_related("session__tour").get(pk=found.pk)
+        refusal = rules.check_in_refusal(registration, now=now)
+        if refusal is not None:
+            raise refusal
         if registration.state == Registration.State.CHECKED_IN:
             return registration
-        if registration.session.state == Session.State.CANCELLED:
-            raise _refuse(_("This session has been cancelled."), "session_cancelled")
-        if registration.state == Registration.State.HELD:
-            raise _refuse(_("This registration was not confirmed by e-mail."), "not_confirmed")
-        if registration.state != Registration.State.CONFIRMED:
-            raise _refuse(
-                _("This ticket is not valid (%(state)s).") % {"state": registration.get_state_display()}, "invalid"
-            )
-        if timezone.localtime(registration.session.starts_at, MOSCOW).date() != timezone.localtime(now, MOSCOW).date():
-            day, _at = format_moment(registration.session.starts_at)
-            raise _refuse(_("This ticket is for %(date)s.") % {"date": day}, "wrong_day")
         registration.state = Registration.State.CHECKED_IN
         registration.checked_in_at = now
         registration.save(update_fields=["state", "checked_in_at", "updated_at"])
+        audit_action(
+            registration.session,
+            "check_in",
+            actor=actor,
+            registration=registration.pk,
+            party_size=registration.party_size,
+        )
         return registration
-
-
-def format_get_or_create(*, slug: str) -> Format:
-    for s, name, name_en, online in FORMATS:
-        if s == slug:
-            obj, _created = Format.objects.get_or_create(
-                slug=s, defaults={"name": name, "name_en": name_en, "is_online": online}
-            )
-            return obj
-    raise KeyError(slug)
-
-
-def formats_ensure() -> list[Format]:
-    return [format_get_or_create(slug=s) for s, *_rest in FORMATS]
-
-
-def today_moscow(now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), MOSCOW).date()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,11 +16,12 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mosprom.core.errors import Refused
 from mosprom.core.exports import download_response, rows_to_csv, rows_to_xlsx
 from mosprom.core.roles import is_operator
 from mosprom.registry.roles import host_organisation_ids, host_required
 
-from . import selectors, services
+from . import rules, selectors, services, tickets
 from .forms import (
     CancelSessionForm,
     CapacityForm,
@@ -85,8 +87,8 @@ def _registration_context(request: HttpRequest, tour: Tour, form: RegistrationFo
         "sessions": sessions,
         "open_sessions": open_sessions,
         "form": form,
-        "closes_days": services._setting("TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", 3),
-        "consent_version": services.consent_version(),
+        "closes_days": settings.TOURS_REGISTRATION_CLOSES_DAYS_BEFORE,
+        "consent_version": settings.TOURS_CONSENT_VERSION,
     }
 
 
@@ -118,11 +120,12 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "group_name": d["group_name"],
             "group_leader": d["group_leader"],
             "language": get_language() or "ru",
+            "actor": request.user,
         }
         try:
             if request.POST.get("join_waitlist"):
                 entry = services.waitlist_join(**args)
-                return redirect("tours:waitlisted", signed=services.sign("waitlisted", entry.token))
+                return redirect("tours:waitlisted", signed=tickets.sign("waitlisted", entry.token))
             outcome = services.registration_create(**args)
         except services.NotEnoughSeats as exc:
             offer_waitlist = True
@@ -131,7 +134,7 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_error(form, exc)
         else:
             # A page of its own purpose: whoever typed this e-mail must not get the ticket or cancel links.
-            signed = services.sign("registered", outcome.registration.token)
+            signed = tickets.sign("registered", outcome.registration.token)
             url = reverse("tours:registered", kwargs={"signed": signed})
             return redirect(url + ("" if outcome.created else "?again=1"))
     elif "session" in form.errors:
@@ -148,27 +151,30 @@ def registered(request: HttpRequest, signed: str) -> HttpResponse:
     return render(
         request,
         "tours/registered.html",
-        {"r": registration, "again": bool(request.GET.get("again")), "hold_minutes": services.hold_minutes()},
+        {"r": registration, "again": bool(request.GET.get("again")), "hold_minutes": settings.TOURS_HOLD_MINUTES},
     )
 
 
 def waitlisted(request: HttpRequest, signed: str) -> HttpResponse:
     try:
-        entry = services.entry_for_offer(signed=signed, purpose="waitlisted")
+        entry = selectors.waitlist_entry_for_link(signed=signed, purpose="waitlisted")
     except ValidationError as exc:
         return _link_error(request, exc)
     return render(request, "tours/waitlisted.html", {"entry": entry})
 
 
-def _link_error(request: HttpRequest, exc: ValidationError, *, status: int = 400) -> HttpResponse:
+def _link_error(request: HttpRequest, exc: ValidationError, *, status: int | None = None) -> HttpResponse:
+    """A refused link or action: its message on a page of its own, with the refusal's status."""
+    if status is None:
+        status = exc.status if isinstance(exc, Refused) else 400
     return render(request, "tours/link_error.html", {"message": " ".join(exc.messages)}, status=status)
 
 
 def _registration_or_error(request: HttpRequest, purpose: str, signed: str) -> Registration | HttpResponse:
     try:
-        return services.registration_for_link(purpose=purpose, signed=signed)
-    except ValidationError as exc:
-        return _link_error(request, exc, status=404 if exc.code == "bad_link" else 410)
+        return selectors.registration_for_link(purpose=purpose, signed=signed)
+    except Refused as exc:
+        return _link_error(request, exc)
 
 
 def confirm(request: HttpRequest, signed: str) -> HttpResponse:
@@ -176,16 +182,18 @@ def confirm(request: HttpRequest, signed: str) -> HttpResponse:
     registration = _registration_or_error(request, "confirm", signed)
     if isinstance(registration, HttpResponse):
         return registration
+    if request.method != "POST" and rules.hold_expired(registration, now=timezone.now()):
+        return _link_error(request, services.hold_expired_refusal())  # as the POST would answer
     if request.method == "POST" or registration.state != Registration.State.HELD:
         try:
             registration = services.registration_confirm(signed=signed)
-        except ValidationError as exc:
-            return _link_error(request, exc, status=410)
+        except Refused as exc:
+            return _link_error(request, exc)
         if request.method == "POST":
             messages.success(request, _("Your registration is confirmed. The ticket has been sent to your e-mail."))
         else:
             messages.info(request, _("This registration was already confirmed."))
-        return redirect("tours:ticket", signed=services.sign("ticket", registration.token))
+        return redirect("tours:ticket", signed=tickets.sign("ticket", registration.token))
     return render(request, "tours/confirm.html", {"r": registration})
 
 
@@ -193,7 +201,7 @@ def ticket(request: HttpRequest, signed: str) -> HttpResponse:
     registration = _registration_or_error(request, "ticket", signed)
     if isinstance(registration, HttpResponse):
         return registration
-    links = services.registration_links(registration)
+    links = tickets.registration_links(registration)
     show_qr = registration.state in (Registration.State.CONFIRMED, Registration.State.CHECKED_IN)
     return render(
         request,
@@ -202,10 +210,9 @@ def ticket(request: HttpRequest, signed: str) -> HttpResponse:
             "r": registration,
             "session": registration.session,
             "tour": registration.session.tour,
-            "qr_svg": services.ticket_svg(registration) if show_qr else "",
+            "qr_svg": tickets.ticket_svg(registration) if show_qr else "",
             "links": links,
-            "cancellable": registration.state in (Registration.State.HELD, Registration.State.CONFIRMED)
-            and registration.session.starts_at > timezone.now(),
+            "cancellable": rules.cancellable(registration, now=timezone.now()),
         },
     )
 
@@ -214,7 +221,7 @@ def ticket_ics(request: HttpRequest, signed: str) -> HttpResponse:
     registration = _registration_or_error(request, "ticket", signed)
     if isinstance(registration, HttpResponse):
         return registration
-    response = HttpResponse(services.ticket_ics(registration), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(tickets.ticket_ics(registration), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tour.ics"'
     return response
 
@@ -226,19 +233,21 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
     if request.method == "POST":
         try:
             registration = services.registration_cancel(signed=signed)
-        except ValidationError as exc:
-            return _link_error(request, exc, status=409)
+        except Refused as exc:
+            return _link_error(request, exc, status=409 if exc.status == 409 else None)
         return render(request, "tours/cancelled.html", {"r": registration})
     if registration.state == Registration.State.CANCELLED:
-        return _link_error(request, ValidationError(_("This registration has already been cancelled.")), status=410)
+        refusal = rules.cancel_refusal(registration, now=timezone.now())
+        assert refusal is not None
+        return _link_error(request, refusal, status=410)
     return render(request, "tours/cancel.html", {"r": registration})
 
 
 def offer(request: HttpRequest, signed: str) -> HttpResponse:
     try:
-        entry = services.entry_for_offer(signed=signed)
-    except ValidationError as exc:
-        return _link_error(request, exc, status=404)
+        entry = selectors.waitlist_entry_for_link(signed=signed)
+    except Refused as exc:
+        return _link_error(request, exc)
     if request.method == "POST":
         try:
             if request.POST.get("decline"):
@@ -246,10 +255,10 @@ def offer(request: HttpRequest, signed: str) -> HttpResponse:
                 messages.info(request, _("You have left the waitlist."))
                 return redirect(entry.session.tour.get_absolute_url())
             registration = services.offer_accept(signed=signed)
-        except ValidationError as exc:
+        except Refused as exc:
             return _link_error(request, exc, status=410)
         messages.success(request, _("Your registration is confirmed. The ticket has been sent to your e-mail."))
-        return redirect("tours:ticket", signed=services.sign("ticket", registration.token))
+        return redirect("tours:ticket", signed=tickets.sign("ticket", registration.token))
     return render(request, "tours/offer.html", {"entry": entry, "now": timezone.now()})
 
 
@@ -263,9 +272,9 @@ def feedback(request: HttpRequest, signed: str) -> HttpResponse:
             services.feedback_submit(
                 signed=signed, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
+        except Refused as exc:
+            return _link_error(request, exc, status=409)
         except ValidationError as exc:
-            if exc.code in ("feedback_exists", "not_visitor", "too_early"):
-                return _link_error(request, exc, status=409)
             apply_service_error(form, exc)
         else:
             return render(request, "tours/feedback_thanks.html", {"r": registration})
@@ -279,7 +288,7 @@ def my_data(request: HttpRequest, signed: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("erase"):
         services.visitor_data_erase(registration=registration)
         return render(request, "tours/data_erased.html", {})
-    data = services.visitor_data_export(registration=registration)
+    data = selectors.visitor_data_export(registration=registration)
     if request.GET.get("format") == "json":
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
@@ -338,7 +347,7 @@ def cabinet_tour_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.tour_save(
-                user=request.user, tour=form.save(commit=False), audiences=form.cleaned_data["audiences"]
+                actor=request.user, tour=form.save(commit=False), audiences=form.cleaned_data["audiences"]
             )
         except PermissionDenied:
             raise
@@ -355,14 +364,18 @@ def cabinet_tour(request: HttpRequest, pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
     form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        session = services.session_create(
-            user=request.user,
-            tour=tour,
-            starts_at=form.cleaned_data["starts_at"],
-            capacity=form.cleaned_data["capacity"],
-        )
-        messages.success(request, _("The session has been added."))
-        return redirect("tours:cabinet_session", pk=session.pk)
+        try:
+            session = services.session_create(
+                actor=request.user,
+                tour=tour,
+                starts_at=form.cleaned_data["starts_at"],
+                capacity=form.cleaned_data["capacity"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The session has been added."))
+            return redirect("tours:cabinet_session", pk=session.pk)
     figures = selectors.tour_figures([tour]).get(tour.pk, {})
     return render(
         request,
@@ -384,7 +397,7 @@ def cabinet_tour_state(request: HttpRequest, pk: int) -> HttpResponse:
         state = request.POST.get("state")
         if state in Tour.State.values:
             tour.state = state
-            services.tour_save(user=request.user, tour=tour)
+            services.tour_save(actor=request.user, tour=tour)
             messages.success(request, _("The tour is now %(state)s.") % {"state": tour.get_state_display()})
     return redirect("tours:cabinet_tour", pk=tour.pk)
 
@@ -400,7 +413,7 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") == "capacity" and capacity_form.is_valid():
             try:
                 services.session_update(
-                    user=request.user, session_id=session.pk, capacity=capacity_form.cleaned_data["capacity"]
+                    actor=request.user, session_id=session.pk, capacity=capacity_form.cleaned_data["capacity"]
                 )
             except ValidationError as exc:
                 apply_service_error(capacity_form, exc)
@@ -408,7 +421,9 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The capacity has been changed."))
                 return redirect("tours:cabinet_session", pk=session.pk)
         elif request.POST.get("action") == "cancel" and cancel_form.is_valid():
-            services.session_cancel(user=request.user, session_id=session.pk, reason=cancel_form.cleaned_data["reason"])
+            services.session_cancel(
+                actor=request.user, session_id=session.pk, reason=cancel_form.cleaned_data["reason"]
+            )
             messages.success(request, _("The session has been cancelled; every registrant has been notified."))
             return redirect("tours:cabinet_session", pk=session.pk)
     annotated = selectors.with_seats(Session.objects.filter(pk=session.pk)).get()
@@ -478,7 +493,7 @@ def cabinet_checkin(request: HttpRequest) -> HttpResponse:
     form = CheckinForm(request.POST if request.method == "POST" else (request.GET or None))
     if form.is_bound and form.is_valid():
         try:
-            registration = services.registration_for_checkin(user=request.user, code=form.cleaned_data["code"])
+            registration = selectors.registration_for_checkin(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
@@ -489,7 +504,7 @@ def cabinet_checkin(request: HttpRequest) -> HttpResponse:
 @host_required
 def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        registration = services.registration_for_checkin(user=request.user, code=code)
+        registration = selectors.registration_for_checkin(user=request.user, code=code)
     except ValidationError as exc:
         form = CheckinForm(initial={"code": code})
         form.is_bound = False
@@ -499,7 +514,7 @@ def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            registration = services.registration_check_in(user=request.user, code=code)
+            registration = services.registration_check_in(actor=request.user, code=code)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
