@@ -21,7 +21,8 @@ DJANGO_SETTINGS_MODULE=mosprom.settings_production SECRET_KEY="ci-$(date +%s%N)-
   ALLOWED_HOSTS=mosprom.example $BIN/python manage.py check --deploy --fail-level WARNING
 
 # Browser tests need Debian's Chromium.
-pytest_args=()
+# Two workers (pytest-xdist): the CI machine has 2 cores; each worker has its own test database.
+pytest_args=(-n "${PYTEST_WORKERS:-2}")
 if [ -x /usr/bin/chromium ]; then
   export MOSPROM_E2E=1
 else
