@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.analytics.api import router as analytics_router
+from mosprom.companies.api import router as companies_router
 from mosprom.core.api_errors import install_error_handlers
 from mosprom.core.api_kit import MospromAPI
 from mosprom.core.api_strict import install_strict_query
@@ -29,4 +30,5 @@ api.add_router("/", partnerships_router)
 api.add_router("/", tours_router)
 api.add_router("/", analytics_router)
 api.add_router("/", intake_router)
+api.add_router("/", companies_router)
 install_strict_query(api)
