@@ -97,9 +97,11 @@ def test_unknown_kind_and_proposals(client: Client, token_a: str) -> None:
     assert r.status_code == 201 and r.json()["state"] == "pending"
     assert ProductionReport.objects.get().product == "Композитные мосты"
     r = client.post(
-        "/api/v1/company/profile-proposals", {"website": "https://alfa.example"}, content_type="application/json",
+        "/api/v1/company/profile-proposals",
+        {"website": "https://alfa.example"},
+        content_type="application/json",
         **_h(token_a),
-    )  # fmt: skip
+    )
     assert r.status_code == 201
     r = client.get("/api/v1/company/statuses", **_h(token_a))
     assert r.status_code == 200 and r.json() == []

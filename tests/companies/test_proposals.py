@@ -96,9 +96,15 @@ def status_a(org_a: Any, kind: Any) -> Status:
 
 def test_annual_report_is_filed_and_reviewed(rep_a: Any, status_a: Status, operator: Any) -> None:
     filing = services.annual_report_file(
-        actor=rep_a, status=status_a, year=2025, jobs=90, productions_launched=0, investment=60, output=300,
+        actor=rep_a,
+        status=status_a,
+        year=2025,
+        jobs=90,
+        productions_launched=0,
+        investment=60,
+        output=300,
         submitted_on=date(2026, 3, 1),
-    )  # fmt: skip
+    )
     assert not filing.late and not filing.report.meets_obligations
     queue = selectors.work_queue(kind="report")
     assert [it.pk for it in queue["items"]] == [filing.pk]
@@ -113,9 +119,14 @@ def test_annual_report_is_filed_and_reviewed(rep_a: Any, status_a: Status, opera
 def test_late_report_is_flagged(rep_a: Any, status_a: Status) -> None:
     StatusKindTerms.objects.create(kind=status_a.kind, report_month=3, report_day=1)
     filing = services.annual_report_file(
-        actor=rep_a, status=status_a, year=2025, jobs=100, productions_launched=0, investment=50,
+        actor=rep_a,
+        status=status_a,
+        year=2025,
+        jobs=100,
+        productions_launched=0,
+        investment=50,
         submitted_on=date(2026, 3, 2),
-    )  # fmt: skip
+    )
     assert filing.late
 
 
@@ -129,9 +140,14 @@ def test_report_reminders_are_sent_once_per_window(rep_a: Any, status_a: Status)
     assert services.report_reminders_send(today=date(2026, 3, 28)) == 1  # the 7-day window
     assert len(mail.outbox) == 2
     services.annual_report_file(
-        actor=rep_a, status=status_a, year=2025, jobs=100, productions_launched=0, investment=50,
+        actor=rep_a,
+        status=status_a,
+        year=2025,
+        jobs=100,
+        productions_launched=0,
+        investment=50,
         submitted_on=date(2026, 3, 29),
-    )  # fmt: skip
+    )
     assert services.report_reminders_send(today=date(2026, 3, 31)) == 0
 
 
@@ -153,9 +169,13 @@ def test_host_application_grants_the_host_capability(
 
     Representative.objects.create(user=colleague, organisation=org_a)
     application = services.host_application_submit(
-        actor=rep_a, organisation=org_a, tours_offered="Экскурсия по цеху", capacity=15,
-        contact_name="Анна", contact_email="tours@alfa.ru",
-    )  # fmt: skip
+        actor=rep_a,
+        organisation=org_a,
+        tours_offered="Экскурсия по цеху",
+        capacity=15,
+        contact_name="Анна",
+        contact_email="tours@alfa.ru",
+    )
     with pytest.raises(Refused) as exc:
         services.host_application_submit(
             actor=rep_a, organisation=org_a, tours_offered="x", capacity=1, contact_name="x", contact_email="x@x.ru"

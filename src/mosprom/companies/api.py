@@ -235,8 +235,10 @@ def _site(slug: str | None) -> Site | None:
 @router.get("/company", response={200: CompanyOut, **READ}, auth=AUTH, summary="The token's organisation")
 def company(request: HttpRequest) -> Any:
     _user, org = _ctx(request)
-    return {**{f: getattr(org, f) for f in ("id", "short_name", "full_name", "inn", "website", "description")},
-            "is_host": selectors.is_host_organisation(org.pk)}  # fmt: skip
+    return {
+        **{f: getattr(org, f) for f in ("id", "short_name", "full_name", "inn", "website", "description")},
+        "is_host": selectors.is_host_organisation(org.pk),
+    }
 
 
 @router.get(
@@ -305,7 +307,9 @@ def put_answers(request: HttpRequest, payload: AnswersIn, application_id: int = 
     summary="Attach a document (PDF, PNG or JPEG; its content is checked, not only its name)",
 )
 def add_document(
-    request: HttpRequest, application_id: int = Path(..., ge=1, le=MAX_ID), file: UploadedFile = File(...)
+    request: HttpRequest,
+    application_id: int = Path(..., ge=1, le=MAX_ID),
+    file: UploadedFile = File(...),  # noqa: B008
 ) -> Any:
     user, org = _ctx(request)
     doc = services.application_add_document(actor=user, application=_application(org, application_id), upload=file)
@@ -396,7 +400,7 @@ def list_statuses(request: HttpRequest) -> Any:
             "report_deadline": d.deadline,
             "report_filed": d.report is not None,
             "report_overdue": d.overdue,
-        }  # fmt: skip
+        }
         for d in selectors.reports_due(org)
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -43,9 +44,9 @@ def waiting_for_operator(stage: str) -> bool:
 @dataclass(frozen=True)
 class Question:
     code: str
-    label: str
+    label: Any
     kind: str  # "int", "decimal", "text"
-    hint: str = ""
+    hint: Any = ""
     obligation: str = ""  # the Obligations field this answer proposes
 
 

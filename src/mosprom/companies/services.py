@@ -483,7 +483,7 @@ def _move(application: Application, stage: str) -> None:
 
 
 def _stage_email(application: Application, stage: str, message: str, event: ApplicationEvent) -> None:
-    subjects = {
+    subjects: dict[str, str] = {
         Stage.COMPLETENESS: _("Your application for «%(kind)s» was received"),
         Stage.INFO_REQUESTED: _("More information is needed for your application for «%(kind)s»"),
         Stage.EXPERT_REVIEW: _("Your application for «%(kind)s» went to expert review"),

@@ -283,7 +283,7 @@ def host_apply(request: HttpRequest, org: int) -> HttpResponse:
     rep = _rep(request, org)
     form = HostApplicationForm(
         request.POST or None,
-        initial={"contact_email": request.user.email, "contact_name": request.user.get_full_name()},
+        initial={"contact_email": getattr(request.user, "email", ""), "contact_name": rep.user.get_full_name()},
     )
     if request.method == "POST" and form.is_valid():
         try:
