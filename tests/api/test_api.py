@@ -116,9 +116,9 @@ def test_kpi_errors_are_json_with_a_code(
     [
         "/api/v1/productions?year=abc",  # not a number
         "/api/v1/productions?year=1800",  # year out of range
-        "/api/v1/productions?limit=-1",
-        "/api/v1/productions?offset=-5",
-        "/api/v1/productions?limit=100000",
+        "/api/v1/productions?page_size=-1",
+        "/api/v1/productions?page=-5",
+        "/api/v1/productions?page_size=100000",
         "/api/v1/productions?site=no-such-site",  # unknown filter value
         "/api/v1/productions/abc",
         "/api/v1/productions/999999",
@@ -140,7 +140,7 @@ def test_bad_query_is_a_4xx_json_error(client: Client, kpi_data: Any, url: str) 
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/productions?offset=99999", "/api/v1/sites?offset=9999", "/api/v1/organisations?offset=5000"],
+    ["/api/v1/productions?page=99999", "/api/v1/sites?page=9999", "/api/v1/organisations?page=5000"],
 )
 def test_page_beyond_the_end_is_a_404_with_a_code(client: Client, kpi_data: Any, url: str) -> None:
     _error(client.get(url), 404, "page_out_of_range")

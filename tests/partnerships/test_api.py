@@ -54,7 +54,7 @@ def test_projects_public_fields_only(client: Any, data: None) -> None:
     assert "СЕКРЕТ" not in text and "Веха-секрет" not in text and "milestone" not in text
     assert client.get("/api/v1/projects?active=true").json()["count"] == 1
     assert client.get("/api/v1/projects?status=completed").json()["items"][0]["title"] == "Наука"
-    assert client.get("/api/v1/projects?limit=1&offset=1").json()["items"][0]["title"] == "Наука"
+    assert client.get("/api/v1/projects?page_size=1&page=2").json()["items"][0]["title"] == "Наука"
     assert client.get(f"/api/v1/projects/{item['id']}").json()["code"] == item["code"]
     assert client.get("/api/v1/projects/0").status_code == 404
 
@@ -68,7 +68,7 @@ def test_projects_public_fields_only(client: Any, data: None) -> None:
         ("/api/v1/projects?agreement=nope", "unknown_agreement"),
         ("/api/v1/agreements?kind=treaty", "unknown_kind"),
         ("/api/v1/agreements?partner=nobody", "unknown_partner"),
-        ("/api/v1/projects?limit=0", "validation_error"),
+        ("/api/v1/projects?page_size=0", "validation_error"),
         ("/api/v1/projects?active=perhaps", "validation_error"),
     ],
 )

@@ -35,9 +35,9 @@ def test_organisation_list_search_filters_and_pagination(
     assert [o["slug"] for o in data["items"]] == ["rosatom"]
     assert data["items"][0]["inn"] == "7706413348"
     with django_assert_max_num_queries(6):
-        page = client.get("/api/v1/organisations", {"site": "technopolis-moscow", "limit": 10, "offset": 10}).json()
+        page = client.get("/api/v1/organisations", {"site": "technopolis-moscow", "page_size": 10, "page": 2}).json()
     assert page["count"] == 42 and len(page["items"]) == 10
-    sub = client.get("/api/v1/organisations", {"industry": "microelectronics", "limit": 500}).json()
+    sub = client.get("/api/v1/organisations", {"industry": "microelectronics", "page_size": 500}).json()
     assert any(o["slug"] == "renera" and o["parent"] == "rosatom" for o in sub["items"])
 
 
@@ -55,7 +55,7 @@ def test_organisation_detail_and_404(client: Any, populated: dict[str, Any]) -> 
         ("/api/v1/organisations?kind=planet", "validation_error"),
         ("/api/v1/productions?year=abc", "validation_error"),
         ("/api/v1/productions?site=nope", "unknown_filter"),
-        ("/api/v1/productions?offset=99999999999999999999", "validation_error"),
+        ("/api/v1/productions?page=99999999999999999999", "validation_error"),
         ("/api/v1/statuses?kind=nope", "unknown_filter"),
         ("/api/v1/statuses?state=lost", "validation_error"),
         ("/api/v1/sites?parent=nope", "unknown_filter"),
@@ -70,7 +70,7 @@ def test_bad_filters_are_422_with_stable_code(client: Any, populated: dict[str, 
 
 def test_production_list_and_detail(client: Any, populated: dict[str, Any], django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(6):
-        data = client.get("/api/v1/productions", {"year": 2023, "site": "rudnevo", "limit": 5}).json()
+        data = client.get("/api/v1/productions", {"year": 2023, "site": "rudnevo", "page_size": 5}).json()
     assert data["count"] == 21 and len(data["items"]) == 5
     flagged = client.get("/api/v1/productions", {"import_substitution": "true"}).json()
     assert [p["organisation"] for p in flagged["items"]] == ["renera"]

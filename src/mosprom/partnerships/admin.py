@@ -11,12 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import rules, services
 from .models import Agreement, AgreementDocument, AgreementParty, Direction, Duty, Milestone, Project
-
-
-def _overdue_milestones(today: date) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(done_on__isnull=True, due_on__lt=today)
 
 
 class ProjectOverdueFilter(admin.SimpleListFilter):
@@ -27,7 +23,7 @@ class ProjectOverdueFilter(admin.SimpleListFilter):
         return [("yes", _("has overdue milestones")), ("no", _("nothing overdue"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        overdue = Exists(_overdue_milestones(date.today()).filter(project=OuterRef("pk")))
+        overdue = Exists(Milestone.objects.filter(rules.milestone_overdue_q(date.today()), project=OuterRef("pk")))
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -40,18 +36,34 @@ class MilestoneOverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("yes", _("overdue")), ("soon", _("due within 14 days")), ("done", _("done"))]
+        n = rules.warning_days()
+        soon = ngettext("due within %(n)d day", "due within %(n)d days", n) % {"n": n}
+        return [("yes", _("overdue")), ("soon", soon), ("done", _("done"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = date.today()
         if self.value() == "yes":
-            return queryset.filter(done_on__isnull=True, due_on__lt=today)
+            return queryset.filter(rules.milestone_overdue_q(today))
         if self.value() == "soon":
-            from datetime import timedelta
-
-            return queryset.filter(done_on__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=14))
+            return queryset.filter(rules.milestone_due_soon_q(today))
         if self.value() == "done":
             return queryset.filter(done_on__isnull=False)
+        return queryset
+
+
+class AgreementStateFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*Agreement.Status.choices, ("expiring", _("ends soon"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = date.today()
+        if self.value() in Agreement.Status.values:
+            return queryset.filter(rules.agreement_status_q(self.value(), today))
+        if self.value() == "expiring":
+            return queryset.filter(rules.agreement_expiring_q(today))
         return queryset
 
 
@@ -87,7 +99,7 @@ class AgreementProjectInline(admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "signed_on", "ends_on", "status_label", "is_demo"]
-    list_filter = ["kind", "parties__organisation", "is_demo"]
+    list_filter = [AgreementStateFilter, "kind", "parties__organisation", "is_demo"]
     search_fields = ["title", "search_text", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"

@@ -119,13 +119,10 @@ class Agreement(TimeStampedModel):
         return reverse("partnerships:agreement_detail", kwargs={"slug": self.slug})
 
     def status_on(self, today: date | None = None) -> str:
-        """Terminated if so marked; otherwise expired after the end date, active before it."""
-        today = today or date.today()
-        if self.terminated_on and self.terminated_on <= today:
-            return self.Status.TERMINATED
-        if self.ends_on and self.ends_on < today:
-            return self.Status.EXPIRED
-        return self.Status.ACTIVE
+        """The agreement's status (the rule lives in `rules.agreement_status`)."""
+        from .rules import agreement_status
+
+        return agreement_status(self, today or date.today())
 
     @property
     def status(self) -> str:
@@ -135,10 +132,9 @@ class Agreement(TimeStampedModel):
         return str(self.Status(self.status).label)
 
     def days_left(self, today: date | None = None) -> int | None:
-        today = today or date.today()
-        if self.ends_on is None or self.status_on(today) != self.Status.ACTIVE:
-            return None
-        return (self.ends_on - today).days
+        from .rules import agreement_state
+
+        return agreement_state(self, today or date.today()).days_left
 
 
 class AgreementParty(models.Model):
@@ -226,13 +222,15 @@ class AgreementDocument(TimeStampedModel):
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def with_progress(self, today: date | None = None) -> ProjectQuerySet:
+        from .rules import milestone_overdue_q
+
         today = today or date.today()
         return self.annotate(
             milestones_total=models.Count("milestones", distinct=True),
             milestones_done=models.Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
             milestones_overdue=models.Count(
                 "milestones",
-                filter=Q(milestones__done_on__isnull=True, milestones__due_on__lt=today),
+                filter=milestone_overdue_q(today, prefix="milestones__", project_path=""),
                 distinct=True,
             ),
         )
@@ -355,9 +353,9 @@ class Project(TimeStampedModel):
         return (done / total) if total else None
 
     def is_late(self, today: date | None = None) -> bool:
-        """Planned end passed while the project is still open."""
-        today = today or date.today()
-        return bool(self.planned_end and self.planned_end < today and self.status not in self.CLOSED_STATUSES)
+        from .rules import project_late
+
+        return project_late(self, today or date.today())
 
 
 class Duty(models.Model):
@@ -412,5 +410,6 @@ class Milestone(models.Model):
             raise ValidationError({"due_on": _("The milestone is due before its project starts.")})
 
     def is_overdue(self, today: date | None = None) -> bool:
-        today = today or date.today()
-        return self.done_on is None and self.due_on < today
+        from .rules import milestone_overdue
+
+        return milestone_overdue(self, today or date.today())

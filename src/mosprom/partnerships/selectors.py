@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from mosprom.registry.models import Organisation
 
-from .models import Agreement, AgreementParty, Milestone, Project
-
-EXPIRING_WITHIN_DAYS = 180
-
-
-def _active_q(today: date) -> Q:
-    return (Q(terminated_on__isnull=True) | Q(terminated_on__gt=today)) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+from . import rules
+from .models import Agreement, AgreementParty, Direction, Milestone, Project
 
 
 def agreement_list(
@@ -26,32 +19,38 @@ def agreement_list(
     kind: str | None = None,
     status: str | None = None,
     partner: Organisation | None = None,
+    active: bool | None = None,
+    with_directions: bool = False,
     today: date | None = None,
 ) -> QuerySet[Agreement]:
-    """Agreements with their parties prefetched and their project count annotated."""
+    """Agreements with their parties prefetched and their project count annotated (newest first)."""
     today = today or date.today()
     qs = Agreement.objects.all()
     if kind:
         qs = qs.filter(kind=kind)
-    if status == Agreement.Status.ACTIVE:
-        qs = qs.filter(_active_q(today))
-    elif status == Agreement.Status.TERMINATED:
-        qs = qs.filter(terminated_on__lte=today)
-    elif status == Agreement.Status.EXPIRED:
-        qs = qs.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=today), ends_on__lt=today)
+    if status in Agreement.Status.values:
+        qs = qs.filter(rules.agreement_status_q(status, today))
+    if active is not None:
+        qs = qs.filter(rules.agreement_active_q(today)) if active else qs.exclude(rules.agreement_active_q(today))
     if partner is not None:
-        qs = qs.filter(parties__organisation=partner)
+        qs = qs.filter(pk__in=AgreementParty.objects.filter(organisation=partner).values("agreement_id"))
+    prefetch: list[Any] = [
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation").order_by("order", "id"))
+    ]
+    if with_directions:
+        prefetch.append(
+            Prefetch("directions", queryset=Direction.objects.select_related("responsible").order_by("order", "id"))
+        )
     return (
         qs.annotate(projects_count=Count("projects", distinct=True))
-        .prefetch_related(
-            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation").order_by("order", "id"))
-        )
-        .order_by("-signed_on", "title")
+        .prefetch_related(*prefetch)
+        .order_by("-signed_on", "title", "pk")
     )
 
 
-def agreement_detail(*, slug: str) -> Agreement | None:
-    return (
+def agreement_detail(*, slug: str, today: date | None = None) -> Agreement | None:
+    """The agreement with its parties, directions and documents; `.state` holds its status and days left."""
+    agreement = (
         Agreement.objects.filter(slug=slug)
         .select_related("related_to")
         .prefetch_related(
@@ -62,6 +61,9 @@ def agreement_detail(*, slug: str) -> Agreement | None:
         )
         .first()
     )
+    if agreement is not None:
+        agreement.state = rules.agreement_state(agreement, today or date.today())  # type: ignore[attr-defined]
+    return agreement
 
 
 def agreement_projects(*, agreement: Agreement, today: date | None = None) -> QuerySet[Project]:
@@ -71,6 +73,33 @@ def agreement_projects(*, agreement: Agreement, today: date | None = None) -> Qu
         .select_related("partner", "site")
         .order_by("is_demo", "category", "planned_start", "code")
     )
+
+
+def project_list(
+    *,
+    partner: Organisation | None = None,
+    agreement: Agreement | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    active: bool | None = None,
+) -> QuerySet[Project]:
+    """Projects with their public relations loaded (the open-data list), in a stable order."""
+    qs = Project.objects.select_related("partner", "agreement", "site").prefetch_related(
+        Prefetch("duties", queryset=_duties())
+    )
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    if agreement is not None:
+        qs = qs.filter(agreement=agreement)
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    if active is True:
+        qs = qs.exclude(status__in=Project.CLOSED_STATUSES)
+    elif active is False:
+        qs = qs.filter(status__in=Project.CLOSED_STATUSES)
+    return qs.order_by("partner__slug", "code", "id")
 
 
 def partners_with_roadmaps() -> QuerySet[Organisation]:
@@ -147,16 +176,16 @@ def roadmap_summary(*, partner: Organisation) -> dict[str, Any]:
 
 def overdue_milestones(*, partner: Organisation | None = None, today: date | None = None) -> QuerySet[Milestone]:
     today = today or date.today()
-    qs = Milestone.objects.filter(done_on__isnull=True, due_on__lt=today).exclude(
-        project__status__in=Project.CLOSED_STATUSES
-    )
+    qs = Milestone.objects.filter(rules.milestone_overdue_q(today))
     if partner is not None:
         qs = qs.filter(project__partner=partner)
     return qs.select_related("project", "project__partner", "responsible").order_by("due_on", "id")
 
 
 def project_detail(*, pk: int, today: date | None = None) -> Project | None:
-    return (
+    """The project with duties and milestones; `.late` and each milestone's `.state` are the rules' flags."""
+    today = today or date.today()
+    project = (
         Project.objects.filter(pk=pk)
         .with_progress(today)
         .select_related("partner", "agreement", "site")
@@ -166,14 +195,18 @@ def project_detail(*, pk: int, today: date | None = None) -> Project | None:
         )
         .first()
     )
+    if project is not None:
+        project.late = rules.project_late(project, today)  # type: ignore[attr-defined]
+        for milestone in project.milestones.all():
+            milestone.state = rules.milestone_state(milestone, today, project=project)  # type: ignore[attr-defined]
+    return project
 
 
 def partnership_kpis(today: date | None = None) -> dict[str, Any]:
     """Figures for the analytics dashboard (a fixed handful of queries)."""
     today = today or date.today()
-    active = Agreement.objects.filter(_active_q(today))
-    agreements_active = active.count()
-    expiring = active.filter(ends_on__isnull=False, ends_on__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS)).count()
+    agreements_active = Agreement.objects.filter(rules.agreement_active_q(today)).count()
+    expiring = Agreement.objects.filter(rules.agreement_expiring_q(today)).count()
 
     status_labels = dict(Project.Status.choices)
     category_labels = dict(Project.Category.choices)
@@ -190,18 +223,14 @@ def partnership_kpis(today: date | None = None) -> dict[str, Any]:
     shares = [row["done"] / row["total"] for row in agg if row["total"]]
     average_progress = (sum(shares) / len(shares)) if shares else None
 
-    overdue = (
-        Milestone.objects.filter(done_on__isnull=True, due_on__lt=today)
-        .exclude(project__status__in=Project.CLOSED_STATUSES)
-        .count()
-    )
+    overdue = Milestone.objects.filter(rules.milestone_overdue_q(today)).count()
     per_partner = {
         row["partner__short_name"]: row["n"]
         for row in Project.objects.values("partner__short_name").annotate(n=Count("id")).order_by("-n")
     }
     return {
         "agreements_active": agreements_active,
-        "agreements_expiring_within_days": {"days": EXPIRING_WITHIN_DAYS, "count": expiring},
+        "agreements_expiring_within_days": {"days": rules.expiring_days(), "count": expiring},
         "projects_by_status": dict(by_status),
         "projects_by_category": dict(by_category),
         "average_progress": average_progress,

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -21,6 +20,7 @@ from mosprom.core.roles import is_operator
 from mosprom.core.services import email_enqueue
 from mosprom.registry.models import Organisation, Site
 
+from . import rules
 from .models import Agreement, AgreementParty, Direction, Duty, Milestone, Project
 
 
@@ -199,27 +199,26 @@ class DigestResult:
     skipped: int
 
 
-def _digest_milestones(user: Any, today: date, days_ahead: int) -> tuple[list[Milestone], list[Milestone]]:
+def _digest_milestones(user: Any, today: date) -> tuple[list[Milestone], list[Milestone]]:
     agreements = Agreement.objects.filter(responsible_operators=user)
     partner_ids = AgreementParty.objects.filter(agreement__in=agreements).exclude(role=AgreementParty.Role.CITY)
     scope = Q(project__agreement__in=agreements) | Q(
         project__agreement__isnull=True, project__partner_id__in=partner_ids.values("organisation_id")
     )
     base = (
-        Milestone.objects.filter(scope, done_on__isnull=True)
-        .exclude(project__status__in=Project.CLOSED_STATUSES)
+        Milestone.objects.filter(scope)
         .select_related("project", "project__partner", "responsible")
         .order_by("due_on", "id")
     )
-    overdue = list(base.filter(due_on__lt=today))
-    upcoming = list(base.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days_ahead)))
+    overdue = list(base.filter(rules.milestone_overdue_q(today)))
+    upcoming = list(base.filter(rules.milestone_due_soon_q(today)))
     return upcoming, overdue
 
 
 def digest_send(*, today: date | None = None) -> DigestResult:
     """E-mail each responsible operator the milestones due soon and those overdue; once per ISO week."""
     today = today or date.today()
-    days_ahead = int(getattr(settings, "PARTNERSHIPS_DIGEST_DAYS_AHEAD", 14))
+    days_ahead = rules.warning_days()
     iso_year, week, _weekday = today.isocalendar()
     users = (
         get_user_model()
@@ -233,7 +232,7 @@ def digest_send(*, today: date | None = None) -> DigestResult:
         if not is_operator(user):
             skipped += 1
             continue
-        upcoming, overdue = _digest_milestones(user, today, days_ahead)
+        upcoming, overdue = _digest_milestones(user, today)
         if not upcoming and not overdue:
             skipped += 1
             continue

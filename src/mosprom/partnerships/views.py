@@ -48,7 +48,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = date.today()
-    agreement = selectors.agreement_detail(slug=slug)
+    agreement = selectors.agreement_detail(slug=slug, today=today)
     if agreement is None:
         raise Http404
     projects_qs = selectors.agreement_projects(agreement=agreement, today=today)
@@ -59,8 +59,8 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "partnerships/agreement_detail.html",
         {
             "agreement": agreement,
-            "status": agreement.status_on(today),
-            "days_left": agreement.days_left(today),
+            "status": agreement.state.status,  # type: ignore[attr-defined]
+            "days_left": agreement.state.days_left,  # type: ignore[attr-defined]
             "projects": projects,
             "projects_total": projects_total,
             "today": today,
@@ -171,7 +171,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "operator": operator,
             "today": today,
-            "late": project.is_late(today),
+            "late": project.late,  # type: ignore[attr-defined]
             "timeline": render_timeline(
                 [project], today=today, with_milestones=operator, title=project.title, labels=False
             ),

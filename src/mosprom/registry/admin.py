@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from mosprom.core.roles import is_operator
 
-from . import services
+from . import rules, services
 from .forms import RejectForm, VerdictForm
 from .models import (
     AnnualReport,
@@ -182,16 +183,47 @@ class AnnualReportInline(OperatorTabularInline):
         return False  # reports are filed through the annual confirmation, which computes the result
 
 
+class StatusTermFilter(admin.SimpleListFilter):
+    title = gettext_lazy("term")
+    parameter_name = "term"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("in_force", gettext_lazy("in force")),
+            ("expiring", gettext_lazy("ends soon")),
+            ("ended", gettext_lazy("not in force")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        if self.value() == "in_force":
+            return queryset.filter(rules.status_in_force_q(today))
+        if self.value() == "expiring":
+            return queryset.filter(rules.status_expiring_q(today))
+        if self.value() == "ended":
+            return queryset.exclude(rules.status_in_force_q(today))
+        return queryset
+
+
 @admin.register(Status)
 class StatusAdmin(OperatorAdmin):
-    list_display = ("kind", "holder", "site", "granted_on", "valid_until", "state")
-    list_filter = ("state", "kind", "is_demo")
+    list_display = ("kind", "holder", "site", "granted_on", "valid_until", "state", "term_label")
+    list_filter = (StatusTermFilter, "state", "kind", "is_demo")
     search_fields = ("holder__short_name", "number", "site__name")
     autocomplete_fields = ("holder", "site", "kind")
     list_select_related = ("kind", "holder", "site")
     readonly_fields = ("flag_reason",)
     inlines = [AnnualReportInline]
     actions = ["run_confirmation_check"]
+
+    @admin.display(description=gettext_lazy("term"))
+    def term_label(self, obj: Status) -> str:
+        term = rules.status_term(obj, timezone.localdate())
+        if not term.in_force:
+            return _("not in force")
+        if term.days_left is None:
+            return _("no end date")
+        return ngettext("%(n)s day left", "%(n)s days left", term.days_left) % {"n": term.days_left}
 
     @admin.action(description=gettext_lazy("Check last year's annual confirmations now"))
     def run_confirmation_check(self, request: HttpRequest, queryset: QuerySet[Status]) -> None:

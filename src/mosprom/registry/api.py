@@ -8,16 +8,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 from pydantic import BaseModel
 
 from mosprom.core.api_auth import OperatorTokenAuth
-from mosprom.core.api_errors import ApiError
+from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, Pagination
+from mosprom.core.errors import NotFound, Refused
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import Industry, Organisation, Production, Site, Status
 
 router = Router(tags=["registry"])
@@ -31,30 +33,7 @@ StatusState = Enum("StatusState", {k.name: k.value for k in Status.State}, type=
 MAX_ID = 2**31 - 1
 
 
-class RegistryPagination(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=500, description="How many items to return (1–500).")
-        offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
-
-
 # --- schemas -------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    code: str = Field(..., description="Stable machine-readable error code.", examples=["unknown_filter"])
-    message: str = Field(..., description="Human-readable message in the request's language.")
-    details: Any = Field(None, description="Per-field problems, when there are any.")
-
-
-ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class SiteOut(Schema):
@@ -224,6 +203,13 @@ class ProductionPatch(BaseModel):  # plain pydantic: a JSON array or string is r
     description: str | None = Field(None, max_length=10_000)
 
 
+def _term(obj: Status) -> rules.StatusTerm:
+    term = getattr(obj, "term", None)
+    if term is None:
+        term = obj.term = rules.status_term(obj, timezone.localdate())  # type: ignore[attr-defined]
+    return term
+
+
 class StatusOut(Schema):
     id: int
     kind: str = Field(..., description="Code of the kind of status.", examples=["city-technopark"])
@@ -234,7 +220,15 @@ class StatusOut(Schema):
     number: str = ""
     granted_on: date
     valid_until: date | None = None
-    state: StatusState
+    state: StatusState = Field(..., description="Stored state: active, flagged, revoked or expired.")
+    effective_state: StatusState = Field(
+        ..., description="State today: a held status past its end date is `expired` (see `in_force`)."
+    )
+    in_force: bool = Field(..., description="Held (active or flagged) and not past `valid_until`, as of today.")
+    days_left: int | None = Field(None, ge=0, description="Days until `valid_until` while in force; null if none.")
+    expiring: bool = Field(..., description="In force and ends within REGISTRY_STATUS_EXPIRING_DAYS days.")
+    term_years: int | None = Field(None, description="Term the kind of status is granted for, in years.")
+    benefits: str = Field("", description="Benefits (льготы) that come with this kind of status.")
     flag_reason: str = ""
     obliged_jobs: int = Field(..., ge=0)
     obliged_productions: int = Field(..., ge=0)
@@ -265,6 +259,30 @@ class StatusOut(Schema):
     def resolve_obliged_investment(obj: Status) -> float:
         return float(obj.obliged_investment)
 
+    @staticmethod
+    def resolve_effective_state(obj: Status) -> str:
+        return _term(obj).state
+
+    @staticmethod
+    def resolve_in_force(obj: Status) -> bool:
+        return _term(obj).in_force
+
+    @staticmethod
+    def resolve_days_left(obj: Status) -> int | None:
+        return _term(obj).days_left
+
+    @staticmethod
+    def resolve_expiring(obj: Status) -> bool:
+        return _term(obj).expiring
+
+    @staticmethod
+    def resolve_term_years(obj: Status) -> int | None:
+        return obj.kind.term_years
+
+    @staticmethod
+    def resolve_benefits(obj: Status) -> str:
+        return obj.kind.benefits
+
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -274,8 +292,10 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, Enum) else v) for k, v in data.items()}
 
 
-def _unknown(exc: selectors.UnknownFilterValue) -> ApiError:
-    return ApiError(422, "unknown_filter", exc.message, [{"loc": ["query", exc.field], "msg": exc.message}])
+def _unknown(exc: selectors.UnknownFilterValue) -> Refused:
+    return Refused(
+        "unknown_filter", exc.message, status=422, details=[{"loc": ["query", exc.field], "msg": exc.message}]
+    )
 
 
 def _ref(model: Any, slug: str | None, field: str, *, lookup: str = "slug") -> Any:
@@ -284,7 +304,7 @@ def _ref(model: Any, slug: str | None, field: str, *, lookup: str = "slug") -> A
     obj = model.objects.filter(**{lookup: slug}).first()
     if obj is None:
         message = _("There is no «%(value)s».") % {"value": slug}
-        raise ApiError(422, "unknown_reference", message, [{"loc": ["body", field], "msg": message}])
+        raise Refused("unknown_reference", message, status=422, details=[{"loc": ["body", field], "msg": message}])
     return obj
 
 
@@ -298,8 +318,8 @@ def _service_call(func: Any, **kwargs: Any) -> Any:
                 for error in errors:
                     if error.code == "duplicate_inn":
                         message = " ".join(error.messages)
-                        raise ApiError(
-                            409, "duplicate_inn", message, [{"loc": ["body", field], "msg": message}]
+                        raise Refused(
+                            "duplicate_inn", message, status=409, details=[{"loc": ["body", field], "msg": message}]
                         ) from exc
         raise
 
@@ -307,8 +327,8 @@ def _service_call(func: Any, **kwargs: Any) -> Any:
 # --- sites ---------------------------------------------------------------------------------------
 
 
-@router.get("/sites", response={200: list[SiteOut], 422: ErrorOut}, summary="List sites")
-@paginate(RegistryPagination)
+@router.get("/sites", response={200: list[SiteOut], **READ_ERRORS}, summary="List sites")
+@paginate(Pagination)
 def list_sites(
     request: HttpRequest,
     kind: SiteKind | None = Query(None, description="Only sites of this kind."),  # noqa: B008
@@ -328,19 +348,19 @@ def list_sites(
     return qs
 
 
-@router.get("/sites/{slug}", response={200: SiteDetailOut, **ERRORS}, summary="One site")
+@router.get("/sites/{slug}", response={200: SiteDetailOut, **READ_ERRORS}, summary="One site")
 def get_site(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
     site = selectors.site_list_annotated().filter(slug=slug).first()
     if site is None:
-        raise ApiError(404, "not_found", _("There is no such site."))
+        raise NotFound("not_found", _("There is no such site."))
     return site
 
 
 # --- organisations -------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response={200: list[OrganisationOut], 422: ErrorOut}, summary="List organisations")
-@paginate(RegistryPagination)
+@router.get("/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, summary="List organisations")
+@paginate(Pagination)
 def list_organisations(
     request: HttpRequest,
     q: str | None = Query(None, max_length=200, description="Name, name variant or INN; case and ё/е folded."),
@@ -356,11 +376,11 @@ def list_organisations(
         raise _unknown(exc) from exc
 
 
-@router.get("/organisations/{slug}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
+@router.get("/organisations/{slug}", response={200: OrganisationOut, **READ_ERRORS}, summary="One organisation")
 def get_organisation(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
     organisation = selectors.organisation_get(slug)
     if organisation is None:
-        raise ApiError(404, "not_found", _("There is no such organisation."))
+        raise NotFound("not_found", _("There is no such organisation."))
     return organisation
 
 
@@ -390,7 +410,7 @@ def update_organisation(
 ) -> Any:
     organisation = selectors.organisation_get(slug)
     if organisation is None:
-        raise ApiError(404, "not_found", _("There is no such organisation."))
+        raise NotFound("not_found", _("There is no such organisation."))
     data = _plain(payload.model_dump(exclude_unset=True))
     for required in ("short_name", "full_name", "kind"):
         if required in data and data[required] is None:
@@ -412,8 +432,8 @@ def update_organisation(
 # --- productions ---------------------------------------------------------------------------------
 
 
-@router.get("/productions", response={200: list[ProductionOut], 422: ErrorOut}, summary="List productions")
-@paginate(RegistryPagination)
+@router.get("/productions", response={200: list[ProductionOut], **READ_ERRORS}, summary="List productions")
+@paginate(Pagination)
 def list_productions(
     request: HttpRequest,
     year: int | None = Query(None, ge=1900, le=2100, description="Year the production opened."),
@@ -441,11 +461,11 @@ def list_productions(
 def _production(production_id: int) -> Production:
     production = Production.objects.select_related("organisation", "site", "industry").filter(pk=production_id).first()
     if production is None:
-        raise ApiError(404, "not_found", _("There is no such production."))
+        raise NotFound("not_found", _("There is no such production."))
     return production
 
 
-@router.get("/productions/{production_id}", response={200: ProductionOut, **ERRORS}, summary="One production")
+@router.get("/productions/{production_id}", response={200: ProductionOut, **READ_ERRORS}, summary="One production")
 def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     return _production(production_id)
 
@@ -494,23 +514,26 @@ def update_production(
 # --- statuses ------------------------------------------------------------------------------------
 
 
-@router.get("/statuses", response={200: list[StatusOut], 422: ErrorOut}, summary="List statuses")
-@paginate(RegistryPagination)
+@router.get("/statuses", response={200: list[StatusOut], **READ_ERRORS}, summary="List statuses")
+@paginate(Pagination)
 def list_statuses(
     request: HttpRequest,
     kind: str | None = Query(None, max_length=60, pattern=SLUG, description="Code of the kind of status."),
     state: StatusState | None = Query(None, description="State of the status."),  # noqa: B008
     holder: str | None = Query(None, max_length=120, pattern=SLUG, description="Slug of the holder."),
+    in_force: bool | None = Query(None, description="true: only statuses in force today; false: only the others."),
 ) -> Any:
     try:
-        return selectors.status_list(kind=kind or "", state=state.value if state else "", holder=holder or "")
+        return selectors.status_list(
+            kind=kind or "", state=state.value if state else "", holder=holder or "", in_force=in_force
+        )
     except selectors.UnknownFilterValue as exc:
         raise _unknown(exc) from exc
 
 
-@router.get("/statuses/{status_id}", response={200: StatusOut, **ERRORS}, summary="One status")
+@router.get("/statuses/{status_id}", response={200: StatusOut, **READ_ERRORS}, summary="One status")
 def get_status(request: HttpRequest, status_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    status = Status.objects.select_related("kind", "holder", "site").filter(pk=status_id).first()
+    status = selectors.status_get(status_id)
     if status is None:
-        raise ApiError(404, "not_found", _("There is no such status."))
+        raise NotFound("not_found", _("There is no such status."))
     return status

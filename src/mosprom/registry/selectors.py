@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from mosprom.core.formatting import format_number
 from mosprom.core.text import fold
 
+from . import rules
 from .models import Industry, Organisation, Production, Residency, Site, Status, StatusKind
 
 TECHNOPOLIS_SLUG = "technopolis-moscow"
@@ -113,7 +114,9 @@ def site_detail(*, site: Site) -> dict[str, Any]:
         .select_related("organisation", "site", "industry")
         .order_by("-opened_on", "product")
     )
-    statuses = Status.objects.filter(site_id__in=ids).select_related("kind", "holder").order_by("-granted_on")
+    statuses = with_terms(
+        Status.objects.filter(site_id__in=ids).select_related("kind", "holder").order_by("-granted_on")
+    )
     children = list(site_list_annotated().filter(parent=site))
     return {
         "site": site,
@@ -200,7 +203,7 @@ def organisation_detail(*, organisation: Organisation) -> dict[str, Any]:
         "residencies": organisation.residencies.select_related("site").order_by("-is_anchor", "site__name"),
         "productions": organisation.productions.select_related("site", "industry").order_by("-opened_on"),
         "subsidiaries": organisation.subsidiaries.select_related("industry").order_by("short_name"),
-        "statuses": organisation.statuses.select_related("kind", "site").order_by("-granted_on"),
+        "statuses": with_terms(organisation.statuses.select_related("kind", "site").order_by("-granted_on")),
     }
 
 
@@ -237,7 +240,23 @@ def production_years() -> list[int]:
     return [d.year for d in dates]
 
 
-def status_list(*, kind: str = "", state: str = "", holder: str = "") -> QuerySet[Status]:
+def with_terms(statuses: Any, today: date | None = None) -> list[Status]:
+    """The statuses as a list, each with `.term` (rules.StatusTerm: effective state, days left, ending soon)."""
+    today = today or timezone.localdate()
+    rows = list(statuses)
+    for status in rows:
+        status.term = rules.status_term(status, today)  # type: ignore[attr-defined]
+    return rows
+
+
+def status_get(status_id: int) -> Status | None:
+    return Status.objects.select_related("kind", "holder", "site").filter(pk=status_id).first()
+
+
+def status_list(
+    *, kind: str = "", state: str = "", holder: str = "", in_force: bool | None = None, today: date | None = None
+) -> QuerySet[Status]:
+    """Statuses by kind, stored state, holder and whether they are in force today (rules.status_in_force_q)."""
     if kind and not StatusKind.objects.filter(code=kind).exists():
         raise UnknownFilterValue("kind", kind, _("There is no kind «%(value)s».") % {"value": kind})
     _check_kind(state, list(Status.State.values), "state")
@@ -248,6 +267,9 @@ def status_list(*, kind: str = "", state: str = "", holder: str = "") -> QuerySe
         qs = qs.filter(state=state)
     if holder:
         qs = qs.filter(holder__slug=holder)
+    if in_force is not None:
+        q = rules.status_in_force_q(today or timezone.localdate())
+        qs = qs.filter(q) if in_force else qs.exclude(q)
     return qs.select_related("kind", "holder", "site").order_by("-granted_on", "pk")
 
 

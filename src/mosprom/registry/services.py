@@ -10,12 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import rules
 from .models import (
     AnnualReport,
     ExpertVerdict,
@@ -326,13 +326,6 @@ def _state_error(application: StatusApplication, message: str) -> ValidationErro
     return ValidationError(message % {"state": application.get_state_display()}, code="invalid_state")
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 @transaction.atomic
 def status_application_submit(
     *,
@@ -403,14 +396,13 @@ def status_application_approve(
     if not app.verdicts.exists():
         raise ValidationError(_("At least one expert verdict is needed before approval."), code="no_verdict")
     granted = granted_on or timezone.localdate()
-    term = app.kind.term_years
     status = Status.objects.create(
         kind=app.kind,
         holder=app.applicant,
         site=app.site,
         number=number,
         granted_on=granted,
-        valid_until=add_years(granted, term) if term else None,
+        valid_until=rules.status_valid_until(granted_on=granted, term_years=app.kind.term_years),
         obliged_jobs=app.obliged_jobs,
         obliged_productions=app.obliged_productions,
         obliged_investment=app.obliged_investment,
@@ -442,20 +434,6 @@ def status_application_reject(
 # --- annual confirmation -------------------------------------------------------------------------
 
 
-def report_deadline(year: int) -> date:
-    """The last day to confirm a status for `year` (1 April of the following year by default)."""
-    month, day = getattr(settings, "REGISTRY_REPORT_DEADLINE", (4, 1))
-    return date(year + 1, month, day)
-
-
-def report_meets_obligations(*, status: Status, jobs: int, productions_launched: int, investment: Decimal) -> bool:
-    return (
-        jobs >= status.obliged_jobs
-        and productions_launched >= status.obliged_productions
-        and Decimal(investment) >= status.obliged_investment
-    )
-
-
 @transaction.atomic
 def annual_report_submit(
     *,
@@ -482,7 +460,7 @@ def annual_report_submit(
         investment=Decimal(investment),
         submitted_on=submitted_on or timezone.localdate(),
     )
-    report.meets_obligations = report_meets_obligations(
+    report.meets_obligations = rules.report_meets_obligations(
         status=status, jobs=jobs, productions_launched=productions_launched, investment=Decimal(investment)
     )
     _clean(report)
@@ -504,19 +482,14 @@ def status_confirmation_check(*, year: int | None = None, today: date | None = N
     """
     today = today or timezone.localdate()
     year = year if year is not None else today.year - 1
-    deadline = report_deadline(year)
-    statuses = (
-        Status.objects.select_for_update()
-        .filter(state=Status.State.ACTIVE, granted_on__lte=date(year, 12, 31))
-        .filter(Q(obliged_jobs__gt=0) | Q(obliged_productions__gt=0) | Q(obliged_investment__gt=0))
-        .exclude(valid_until__lt=date(year, 1, 1))
-    )
+    deadline = rules.report_deadline(year)
+    statuses = Status.objects.select_for_update().filter(rules.status_owes_report_q(year), state=Status.State.ACTIVE)
     reports = {r.status_id: r for r in AnnualReport.objects.filter(year=year, status__in=statuses)}
     flagged: list[int] = []
     with translation.override(settings.LANGUAGE_CODE):
         for status in statuses:
             report = reports.get(status.pk)
-            if report is None and today > deadline:
+            if report is None and rules.report_overdue(year, today, filed=False):
                 _flag(
                     status,
                     _("No annual confirmation for %(year)s was filed by %(deadline)s.")

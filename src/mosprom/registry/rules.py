@@ -1,0 +1,129 @@
+"""The registry's rules, in one place: a status's term (when it ends, whether it is in force, days left,
+whether it ends soon) and the annual confirmation (its deadline, whether a report meets the obligations,
+whether a status owes one).
+
+Pure decisions: no writes, no request. Where lists are filtered in the database, the `Q` form sits right
+beside the plain rule; tests/registry/test_rules.py checks that both agree.
+
+Settings: `REGISTRY_REPORT_DEADLINE` (month, day of the following year), `REGISTRY_STATUS_EXPIRING_DAYS`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from .models import Status
+
+# = Status.State values
+ACTIVE, FLAGGED, REVOKED, EXPIRED = "active", "flagged", "revoked", "expired"
+HOLDING_STATES = (ACTIVE, FLAGGED)  # a flagged status is under review but still held
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def expiring_days() -> int:
+    return int(settings.REGISTRY_STATUS_EXPIRING_DAYS)
+
+
+# --- the term of a status --------------------------------------------------------------------
+
+
+def status_valid_until(*, granted_on: date, term_years: int | None) -> date | None:
+    """A status granted for a term ends on the same day `term_years` later; without a term it has no end."""
+    return add_years(granted_on, term_years) if term_years else None
+
+
+@dataclass(frozen=True)
+class StatusTerm:
+    state: str  # the effective state: a held status past its end date is «expired»
+    in_force: bool  # held (active or flagged) and not past its end date
+    valid_until: date | None
+    days_left: int | None  # days until the end date while in force; None without an end date
+    expiring: bool  # in force and ends within REGISTRY_STATUS_EXPIRING_DAYS
+
+
+def status_in_force(status: Status, today: date) -> bool:
+    return status.state in HOLDING_STATES and (status.valid_until is None or status.valid_until >= today)
+
+
+def status_term(status: Status, today: date) -> StatusTerm:
+    in_force = status_in_force(status, today)
+    state = status.state
+    if status.state in HOLDING_STATES and not in_force:
+        state = EXPIRED
+    days_left = (status.valid_until - today).days if in_force and status.valid_until else None
+    return StatusTerm(
+        state=state,
+        in_force=in_force,
+        valid_until=status.valid_until,
+        days_left=days_left,
+        expiring=days_left is not None and days_left <= expiring_days(),
+    )
+
+
+def status_in_force_q(today: date, *, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": HOLDING_STATES}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def status_expiring_q(today: date, *, prefix: str = "") -> Q:
+    return status_in_force_q(today, prefix=prefix) & Q(
+        **{f"{prefix}valid_until__lte": today + timedelta(days=expiring_days())}
+    )
+
+
+# --- the annual confirmation -----------------------------------------------------------------
+
+
+def report_deadline(year: int) -> date:
+    """The last day to confirm a status for `year` (by default 1 April of the following year)."""
+    month, day = settings.REGISTRY_REPORT_DEADLINE
+    return date(year + 1, month, day)
+
+
+def status_has_obligations(status: Status) -> bool:
+    return bool(status.obliged_jobs or status.obliged_productions or status.obliged_investment)
+
+
+def status_owes_report(status: Status, year: int) -> bool:
+    """A held status with obligations, granted by the end of `year` and not ended before it, confirms `year`."""
+    return (
+        status.state in HOLDING_STATES
+        and status_has_obligations(status)
+        and status.granted_on <= date(year, 12, 31)
+        and (status.valid_until is None or status.valid_until >= date(year, 1, 1))
+    )
+
+
+def status_owes_report_q(year: int) -> Q:
+    return (
+        Q(state__in=HOLDING_STATES, granted_on__lte=date(year, 12, 31))
+        & (Q(obliged_jobs__gt=0) | Q(obliged_productions__gt=0) | Q(obliged_investment__gt=0))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=date(year, 1, 1)))
+    )
+
+
+def report_overdue(year: int, today: date, *, filed: bool) -> bool:
+    """A report owed for `year` is overdue once its deadline has passed and none is filed."""
+    return not filed and today > report_deadline(year)
+
+
+def report_meets_obligations(*, status: Status, jobs: int, productions_launched: int, investment: Decimal) -> bool:
+    return (
+        jobs >= status.obliged_jobs
+        and productions_launched >= status.obliged_productions
+        and Decimal(investment) >= status.obliged_investment
+    )
