@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONPATH := $(abspath src)
 
-.PHONY: run test install lint format messages demo clean
+.PHONY: run test install lint format messages demo clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ format: install
 messages: install
 	cd src/mosprom && ../../$(BIN)/python ../../manage.py makemessages -l ru -l en --no-obsolete --ignore "static/*"
 	cd src/mosprom && ../../$(BIN)/python ../../manage.py compilemessages
+
+## make backup: a consistent snapshot of the live database (+ media) in var/backups (docs/deploy.md).
+backup: install
+	bash scripts/backup.sh backup $(DIR)
+
+## make restore FILE=var/backups/mosprom-<time>.<ext>: put a backup back (everything written since is lost).
+restore: install
+	bash scripts/backup.sh restore $(FILE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +43,9 @@ class OutboundEmail(TimeStampedModel):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set while a worker is talking to the SMTP server; a claim older than OUTBOX_CLAIM_TIMEOUT_SECONDS
+    # belongs to a worker that died mid-send, and the message may be taken again.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -48,6 +55,18 @@ class OutboundEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def message_id(self) -> str:
+        """The Message-ID header, derived from the idempotency key: every (re)delivery of this message
+        carries the same one, so a duplicate after a crash is recognisable by any mail client or server."""
+        digest = hashlib.sha256(self.idempotency_key.encode("utf-8")).hexdigest()[:40]
+        return f"<{digest}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "mosprom.local"
 
 
 class ApiToken(TimeStampedModel):

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -74,43 +75,63 @@ def email_enqueue(
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 6 * 3600))
+
+
+def _claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
 
 
 def email_deliver(*, message_id: int) -> OutboundEmail | None:
-    """Send one outbox message; on failure schedule the next attempt with exponential back-off."""
+    """Send one outbox message; on failure schedule the next attempt with exponential back-off.
+
+    Three short steps, so no database lock is held while the SMTP server is talking:
+    1. claim the message (`claimed_at`, one more attempt) in its own transaction — a second worker
+       finding a fresh claim leaves the message alone;
+    2. send it, with a Message-ID derived from its idempotency key;
+    3. record the outcome and release the claim.
+    A worker killed between 2 and 3 leaves a stale claim: after OUTBOX_CLAIM_TIMEOUT_SECONDS the sweep
+    takes the message again. Nothing is lost; the rare second copy carries the same Message-ID.
+    """
+    now = timezone.now()
     with transaction.atomic():
         message = OutboundEmail.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.state == OutboundEmail.State.SENT:
+        if message is None or message.state != OutboundEmail.State.PENDING:
             return message
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to],
-            headers={"X-Mosprom-Message": message.idempotency_key[:100]},
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        for item in message.attachments:
-            email.attach(item["filename"], base64.b64decode(item["content_b64"]), item["mimetype"])
+        if message.claimed_at is not None and message.claimed_at > now - _claim_timeout():
+            return message  # another worker is sending it right now
+        message.claimed_at = now
         message.attempts += 1
-        try:
-            email.send(fail_silently=False)
-        except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.state = OutboundEmail.State.FAILED
-                message.next_attempt_at = None
-            else:
-                message.next_attempt_at = timezone.now() + _backoff(message.attempts)
-            logger.warning("outbox message %s failed (attempt %s)", message.pk, message.attempts)
-        else:
-            message.state = OutboundEmail.State.SENT
-            message.sent_at = timezone.now()
+        message.save(update_fields=["claimed_at", "attempts", "updated_at"])
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"Message-ID": message.message_id, "X-Mosprom-Message": message.idempotency_key[:100]},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for item in message.attachments:
+        email.attach(item["filename"], base64.b64decode(item["content_b64"]), item["mimetype"])
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.state = OutboundEmail.State.FAILED
             message.next_attempt_at = None
-            message.last_error = ""
-        message.save()
+        else:
+            message.next_attempt_at = timezone.now() + _backoff(message.attempts)
+        logger.warning("outbox message %s failed (attempt %s)", message.pk, message.attempts)
+    else:
+        message.state = OutboundEmail.State.SENT
+        message.sent_at = timezone.now()
+        message.next_attempt_at = None
+        message.last_error = ""
+    message.claimed_at = None
+    message.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error", "claimed_at", "updated_at"])
     if message.state == OutboundEmail.State.PENDING and message.next_attempt_at:
         _schedule_retry(message)
     return message
@@ -131,20 +152,37 @@ def email_retry(*, message: OutboundEmail) -> None:
 
     with transaction.atomic():
         OutboundEmail.objects.filter(pk=message.pk).update(
-            state=OutboundEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now()
+            state=OutboundEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
         )
         deliver_email.enqueue(message.pk)
 
 
 def outbox_sweep() -> int:
-    """Enqueue delivery of every pending message that is due (a safety net for lost task rows)."""
+    """The safety net, run periodically: put back task rows whose worker died (`task_reclaim_stuck`) and
+    enqueue delivery of every pending message that is due and not being sent (no claim, or a stale one)."""
     from .tasks import deliver_email
 
+    task_reclaim_stuck()
+    now = timezone.now()
     due = list(
         OutboundEmail.objects.filter(
-            state=OutboundEmail.State.PENDING, next_attempt_at__lte=timezone.now() - timedelta(seconds=60)
+            Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - _claim_timeout()),
+            state=OutboundEmail.State.PENDING,
+            next_attempt_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS),
         ).values_list("pk", flat=True)[:500]
     )
     for pk in due:
         deliver_email.enqueue(pk)
     return len(due)
+
+
+def task_reclaim_stuck() -> int:
+    """Task rows left RUNNING by a worker that died (SIGKILL, OOM, power) for longer than
+    TASKS_STUCK_AFTER_SECONDS go back to READY, so a live worker runs them again (tasks are idempotent)."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - timedelta(seconds=settings.TASKS_STUCK_AFTER_SECONDS)
+    stuck = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).update(status="READY", started_at=None)
+    if stuck:
+        logger.warning("reclaimed %s task rows left running by a lost worker", stuck)
+    return stuck
