@@ -12,7 +12,18 @@ if [ "$cmd" = stop ]; then
   rm -rf "$D"
   exit 0
 fi
-PORT=${PG_TEMP_PORT:-54329}
+# 54329 unless taken (another cluster of ours may be running): then any free port.
+PORT=${PG_TEMP_PORT:-$(python3 -c '
+import socket
+for port in [54329, 0]:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(s.getsockname()[1])
+        break
+')}
 D=$(mktemp -d /tmp/mosprom-pg.XXXXXX)
 chmod 755 "$D"
 if [ "$(id -u)" = 0 ]; then install -d -o postgres -g postgres "$D/data" "$D/sock" "$D/log"; else mkdir -p "$D/data" "$D/sock" "$D/log"; fi
