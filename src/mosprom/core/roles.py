@@ -43,4 +43,3 @@ def is_operator(user: Any) -> bool:
         cached = user.groups.filter(name=OPERATORS_GROUP).exists()
         user._mosprom_is_operator = cached
     return bool(cached)
-

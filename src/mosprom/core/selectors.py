@@ -10,4 +10,3 @@ def mailbox_list(*, to: str = "") -> QuerySet[OutboundEmail]:
     if to:
         qs = qs.filter(to__iexact=to.strip())
     return qs
-

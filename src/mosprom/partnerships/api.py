@@ -1,6 +1,5 @@
 """Read-only open data: agreements and road-map projects (public fields only: no milestones, no notes)."""
 
-
 from datetime import date
 from decimal import Decimal
 from typing import Any
