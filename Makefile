@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONPATH := $(abspath src)
 
-.PHONY: run test install lint format messages demo clean backup restore
+.PHONY: run test install lint format messages demo clean bench backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: install
 ## make test: lint, types, migrations check, deploy check, the suite on SQLite and on PostgreSQL.
 test: install
 	bash scripts/test.sh
+
+## make bench: every benchmark at a reduced scale on PostgreSQL (about 10 minutes), then docs/performance.md;
+## make bench SCALE=full for the city scale (1,000,000 registrations). Starts a throw-away PostgreSQL unless
+## DATABASE_URL is set.
+SCALE ?= reduced
+bench: install
+	$(BIN)/python bench/run_all.py --scale $(SCALE)
 
 lint: install
 	$(BIN)/ruff check .

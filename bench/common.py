@@ -9,6 +9,7 @@ import atexit
 import os
 import platform
 import shlex
+import shutil
 import socket
 import statistics
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
+# The throw-away PostgreSQL this process started (stopped at exit), if any.
+TEMP_PG_DIR = ""
 
 
 def ensure_database(*, postgres: bool = True) -> str:
@@ -32,6 +35,7 @@ def ensure_database(*, postgres: bool = True) -> str:
         tmp = tempfile.mkdtemp(prefix="mosprom-bench-")
         url = f"sqlite:///{tmp}/bench.sqlite3"
     else:
+        install_postgresql()
         env = dict(os.environ)
         env.setdefault("PG_TEMP_PORT", str(free_port()))  # other clusters may already use the default port
         out = subprocess.run(
@@ -39,12 +43,25 @@ def ensure_database(*, postgres: bool = True) -> str:
         ).stdout
         values = dict(part.split("=", 1) for part in shlex.split(out.replace("export ", "")))
         url, pg_dir = values["DATABASE_URL"], values["PG_TEMP_DIR"]
+        global TEMP_PG_DIR
+        TEMP_PG_DIR = pg_dir
         atexit.register(
             lambda: subprocess.run(["bash", str(ROOT / "scripts" / "pg-temp.sh"), "stop", pg_dir], check=False)
         )
         print(f"started a temporary PostgreSQL: {url}", file=sys.stderr)
     os.environ["DATABASE_URL"] = url
     return url
+
+
+def install_postgresql() -> None:
+    """Install Debian's postgresql when its binaries are missing (as .ci/run does; root only)."""
+    if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit("PostgreSQL is not installed: apt-get install postgresql, or set DATABASE_URL")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"], check=True, env=env)
 
 
 def free_port() -> int:

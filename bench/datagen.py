@@ -565,7 +565,28 @@ def generate(scale: float = 1.0, *, seed: int = 2026, progress: bool | None = No
         )
         bump_data_version()
     bar.close()
+    refresh_statistics([_model(label) for label in w.written])
     return w.written
+
+
+def _model(label: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def refresh_statistics(models: list[Any]) -> None:
+    """After a bulk load or delete, give the planner fresh statistics (and reclaim dead rows when possible):
+    VACUUM ANALYZE on PostgreSQL (plain ANALYZE inside a transaction, e.g. under tests), ANALYZE on SQLite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute("ANALYZE")
+            return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        for model in models:
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def short_name(k: int, *, corp: bool) -> str:
@@ -622,6 +643,7 @@ def remove() -> dict[str, int]:
             cursor.execute(f"DELETE FROM {table} WHERE {where}")
             deleted[table] = deleted.get(table, 0) + max(cursor.rowcount, 0)
         bump_data_version()
+    refresh_statistics([Registration, Session, Tour, Production, Organisation, Feedback])
     return deleted
 
 
