@@ -49,7 +49,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Refused)
     def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-        return api.create_response(request, _body(exc.code or "refused", str(exc.message), exc.details), status=exc.status)
+        return api.create_response(
+            request, _body(exc.code or "refused", str(exc.message), exc.details), status=exc.status
+        )
 
     @api.exception_handler(ValidationError)
     def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
