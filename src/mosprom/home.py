@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from mosprom.companies.selectors import is_representative
 from mosprom.core.roles import is_operator
 from mosprom.registry.roles import is_host
 from mosprom.registry.selectors import home_figures
@@ -29,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def after_login(request: HttpRequest) -> HttpResponse:
     if is_operator(request.user):
         return redirect("admin:index")
+    if is_representative(request.user):
+        return redirect("companies:home")  # one cabinet; hosts reach their tours from it
     if is_host(request.user):
         return redirect("tours:cabinet")
     return redirect("home")

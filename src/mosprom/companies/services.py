@@ -435,6 +435,23 @@ def kind_terms(kind: StatusKind) -> StatusKindTerms:
     return terms or StatusKindTerms(kind=kind, questions=list(rules.DEFAULT_QUESTIONS))
 
 
+@transaction.atomic
+def kind_terms_save(*, actor: Any, terms: StatusKindTerms) -> StatusKindTerms:
+    """Operator sets a kind's questionnaire, review time and report deadline."""
+    ensure_operator(actor=actor)
+    unknown = [c for c in terms.questions or [] if c not in rules.QUESTIONS]
+    if unknown:
+        raise ValidationError(
+            {"questions": [ValidationError(_("Unknown questions: %(codes)s.") % {"codes": ", ".join(unknown)})]}
+        )
+    try:
+        rules.report_deadline(2001, month=terms.report_month, day=terms.report_day)
+    except ValueError as exc:
+        raise ValidationError({"report_month": [ValidationError(_("Enter a real date."), code="invalid")]}) from exc
+    terms.save()
+    return terms
+
+
 def _clean_answers(kind: StatusKind, answers: dict[str, Any]) -> dict[str, Any]:
     questions = rules.questionnaire(kind_terms(kind).questions)
     cleaned: dict[str, Any] = {}

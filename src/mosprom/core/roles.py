@@ -9,7 +9,7 @@ from django.db.models import Q
 
 OPERATORS_GROUP = "operators"
 # Operators keep everything of these apps in the back-office…
-OPERATOR_APPS = ("core", "registry", "partnerships", "tours", "analytics", "intake")
+OPERATOR_APPS = ("core", "registry", "partnerships", "tours", "analytics", "intake", "companies")
 # …and may read the audit trail and the task queue, never edit them.
 OPERATOR_READ_ONLY_APPS = ("auditlog", "django_tasks_db", "auth")
 

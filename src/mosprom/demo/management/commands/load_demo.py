@@ -14,6 +14,7 @@ LOADERS = [
     "mosprom.demo.accounts.load",
     "mosprom.demo.partnerships.load",
     "mosprom.demo.tours.load",
+    "mosprom.demo.companies.load",
 ]
 
 
