@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "auditlog",
     "phonenumber_field",
     "ninja",
+    "axes",
     "mosprom.core",
     "mosprom.registry",
     "mosprom.partnerships",
@@ -63,6 +64,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "mosprom.core.errors.RefusedMiddleware",
+    "mosprom.core.limits.RateLimitMiddleware",
+    # Last: django-axes watches login attempts and answers a locked-out client.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mosprom.urls"
@@ -111,6 +115,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- abuse limits (core.limits; logins by django-axes) --------------------------------------------
+# One switch for every limit, axes included: off for benchmarks and load tests.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+# Per action, per client address and per e-mail: "N/m", "N/h", "N/10m", "N/d" (fixed windows).
+RATE_LIMITS = {
+    "registration": {"address": env.str("RATE_LIMIT_REGISTRATION_ADDRESS", default="30/h"), "email": "5/h"},
+    "waitlist": {"address": env.str("RATE_LIMIT_WAITLIST_ADDRESS", default="30/h"), "email": "5/h"},
+}
+# Seats held (not yet confirmed) at once per session, per e-mail and per client address.
+RATE_LIMITS_SEATS_HELD_PER_EMAIL = env.int("RATE_LIMITS_SEATS_HELD_PER_EMAIL", default=30)
+RATE_LIMITS_SEATS_HELD_PER_ADDRESS = env.int("RATE_LIMITS_SEATS_HELD_PER_ADDRESS", default=60)
+# A pending confirmation (or a ticket) is re-sent at most once per this many minutes.
+RATE_LIMITS_RESEND_MINUTES = env.int("RATE_LIMITS_RESEND_MINUTES", default=10)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = RATE_LIMITS_ENABLED
+# Locked after this many failures per account OR per address (the public login and the admin login).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its log lines name the account and the address
+AXES_LOCKOUT_CALLABLE = "mosprom.core.limits.lockout_response"
+# Behind N reverse proxies, the client's address is the N-th from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
