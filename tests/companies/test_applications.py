@@ -37,7 +37,10 @@ def test_full_journey_to_the_granted_status(submitted: Application, operator: An
     assert app.stage == Application.Stage.COMPLETENESS
     assert app.record is not None and app.record.state == StatusApplication.State.SUBMITTED
     assert app.record.obliged_jobs == 200 and app.record.obliged_investment == Decimal("150.5")
-    assert mail.outbox[-1].to == ["manager@alfa.ru"] and "Городской технопарк" in mail.outbox[-1].subject
+    assert (
+        mail.outbox[-1].to == ["manager@alfa.ru"]
+        and mail.outbox[-1].subject == "Ваша заявка на статус «Городской технопарк» получена"
+    )
 
     services.application_request_info(actor=operator, application=app, message="Приложите план площадки")
     app.refresh_from_db()
@@ -66,6 +69,7 @@ def test_full_journey_to_the_granted_status(submitted: Application, operator: An
     stages = [e.stage for e in app.events.all()]
     assert stages == ["completeness", "info_requested", "completeness", "expert_review", "approved"]
     assert len(mail.outbox) == 4  # received, question, expert review, granted (the answer sends none)
+    assert mail.outbox[-1].subject == "Статус «Городской технопарк» предоставлен"
     assert "Поздравляем" in mail.outbox[-1].body
 
 

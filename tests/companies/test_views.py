@@ -109,7 +109,7 @@ def test_application_form_flow(client_a: Client, org_a: Any, kind: Any) -> None:
     app.refresh_from_db()
     assert app.stage == Application.Stage.COMPLETENESS
     r = client_a.post(url, {**data, "action": "submit"})
-    assert r.status_code == 422 and "already submitted" in r.content.decode()
+    assert r.status_code == 422 and "Эта заявка уже подана." in r.content.decode()
     assert Application.objects.get().record_id == app.record_id
 
 
@@ -129,7 +129,7 @@ def test_operator_queue_and_decisions(operator_client: Client, submitted: Applic
     assert report.state == "accepted" and report.production is not None
     url = reverse("companies:decide", kwargs={"kind": "application", "pk": submitted.pk})
     r = operator_client.post(url, {"decision": "request_info", "comment": ""}, follow=True)
-    assert (r.status_code == 200 and "Напишите" in r.content.decode()) or "Write the question" in r.content.decode()
+    assert r.status_code == 200 and "Напишите вопрос, на который компания должна ответить." in r.content.decode()
     r = operator_client.post(url, {"decision": "request_info", "comment": "Нужен план"})
     submitted.refresh_from_db()
     assert submitted.stage == Application.Stage.INFO_REQUESTED
@@ -158,3 +158,15 @@ def test_report_page_files_the_report(client_a: Client, submitted: Application, 
     r = client_a.post(url, {"year": "2025", "jobs": "250", "productions_launched": "2", "investment": "200"})
     assert r.status_code == 302
     assert status.reports.get().meets_obligations
+
+
+def test_list_pages_run_a_constant_number_of_queries(
+    operator_client: Client, client_a: Client, org_a: Any, rep_a: Any, kind: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(15):
+        services.production_report_create(actor=rep_a, organisation=org_a, product=f"Изделие {i}", jobs=i + 1)
+        services.profile_propose(actor=rep_a, organisation=org_a, changes={"description": f"Описание {i}"})
+    with django_assert_max_num_queries(16):
+        assert operator_client.get(reverse("companies:queue")).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert client_a.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).status_code == 200

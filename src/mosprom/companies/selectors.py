@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.roles import is_operator
@@ -254,7 +255,7 @@ def work_queue(
                     r.pk,
                     r.organisation_name,
                     str(_("Access to the cabinet")),
-                    f"{r.contact_name}, ИНН {r.inn}",
+                    f"{r.contact_name}, {_('INN')} {r.inn}",
                     r.created_at,
                     _days("access"),
                     dec_actions,
@@ -276,21 +277,16 @@ def work_queue(
             )
     if want("production"):
         for pr in ProductionReport.objects.filter(state=PENDING).filter(org_q).select_related("organisation", "site"):
+            parts = [pr.site.name if pr.site else "", date_format(pr.opened_on, "j E Y") if pr.opened_on else ""]
+            if pr.jobs:
+                parts.append(str(_("%(n)s jobs") % {"n": pr.jobs}))
             items.append(
                 WorkItem(
                     "production",
                     pr.pk,
                     pr.organisation.short_name,
                     pr.product,
-                    ", ".join(
-                        x
-                        for x in [
-                            pr.site.name if pr.site else "",
-                            str(pr.opened_on or ""),
-                            f"{pr.jobs} раб. мест" if pr.jobs else "",
-                        ]
-                        if x
-                    ),
+                    ", ".join(p for p in parts if p),
                     pr.created_at,
                     _days("production"),
                     dec_actions,

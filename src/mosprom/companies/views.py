@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mosprom.core.errors import Forbidden, NotFound, Refused
@@ -525,10 +525,10 @@ def operator_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTION_LABELS = {
-    "start_review": _lazy("Send to expert review"),
-    "request_info": _lazy("Request more information"),
-    "approve": _lazy("Approve and grant the status"),
-    "reject": _lazy("Reject"),
+    "start_review": gettext_lazy("Send to expert review"),
+    "request_info": gettext_lazy("Request more information"),
+    "approve": gettext_lazy("Approve and grant the status"),
+    "reject": gettext_lazy("Reject"),
 }
 
 
