@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mosprom.core.models import OutboundEmail
-from mosprom.tours import services
+from mosprom.tours import services, tickets
 from mosprom.tours.models import Registration, WaitlistEntry
 
 from .conftest import make_session, register
@@ -90,3 +90,39 @@ def test_waitlist_join_costs_the_same_whatever_the_queue_length(db_tasks: None) 
         return len(queries)
 
     assert join_queries(1) == join_queries(300)
+
+
+def test_seat_count_under_the_lock_agrees_with_the_list_annotation(db: Any) -> None:
+    from mosprom.tours import selectors
+    from mosprom.tours.models import Session
+
+    session = make_session(capacity=20)
+    held = register(session, party=2)
+    expired = register(session, party=3)
+    Registration.objects.filter(pk=expired.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+    confirmed = register(session, party=4)
+    services.registration_confirm(signed=tickets.sign_for("confirm", confirmed))
+    cancelled = register(session, party=5)
+    Registration.objects.filter(pk=cancelled.pk).update(state=Registration.State.CANCELLED)
+    WaitlistEntry.objects.create(
+        session=session,
+        position=1,
+        name="O",
+        email="o@example.com",
+        party_size=1,
+        state="offered",
+        offer_expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    WaitlistEntry.objects.create(
+        session=session,
+        position=2,
+        name="E",
+        email="e@example.com",
+        party_size=6,
+        state="offered",
+        offer_expires_at=timezone.now() - timedelta(minutes=5),
+    )
+    now = timezone.now()
+    annotated = selectors.with_seats(Session.objects.filter(pk=session.pk), now=now).get()
+    assert selectors.seats_booked(session, now=now) == annotated.booked == 2 + 4 + 1  # type: ignore[attr-defined]
+    assert held.state == Registration.State.HELD
