@@ -170,3 +170,21 @@ def test_list_pages_run_a_constant_number_of_queries(
         assert operator_client.get(reverse("companies:queue")).status_code == 200
     with django_assert_max_num_queries(18):
         assert client_a.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).status_code == 200
+
+
+def test_manager_decides_an_access_request_in_the_cabinet(client_a: Client, org_a: Any) -> None:
+    req = services.access_request_create(
+        inn=org_a.inn, organisation_name="Альфа", contact_name="Пётр", email="petr@alfa.ru"
+    )
+    r = client_a.get(reverse("companies:representatives", kwargs={"org": org_a.pk}))
+    assert 'data-testid="access-accept"' in r.content.decode()
+    url = reverse("companies:access_decide", kwargs={"org": org_a.pk, "pk": req.pk})
+    r = client_a.post(url, {"decision": "reject", "comment": ""}, follow=True)
+    assert "Укажите причину отказа" in r.content.decode()
+    r = client_a.post(url, {"decision": "accept", "comment": ""})
+    assert r.status_code == 302
+    assert mail.outbox[-1].to == ["petr@alfa.ru"]
+
+
+def test_login_page_links_to_the_access_request(client: Client) -> None:
+    assert 'data-testid="request-access-link"' in client.get(reverse("core:login")).content.decode()
