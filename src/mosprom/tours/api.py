@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from mosprom.core import limits
 from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, Pagination
 from mosprom.core.errors import NotFound
 
@@ -240,6 +241,9 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
 def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> Status[dict[str, Any]]:
     if not selectors.public_session_exists(session_id=session_id):
         raise NotFound("not_found", _("No session has this id."))
+    limits.throttle(request, "registration", email=payload.email)
+    seats = payload.party_size or 1
+    limits.check_held_seats(request, session_id=session_id, email=payload.email, seats=seats)
     outcome = services.registration_create(
         session_id=session_id,
         name=payload.name,
@@ -252,6 +256,8 @@ def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> 
         language=get_language() or "ru",
         actor=request.user if getattr(request, "user", None) else None,
     )
+    if outcome.created:
+        limits.add_held_seats(request, session_id=session_id, email=payload.email, seats=seats)
     r = outcome.registration
     return Status(
         201 if outcome.created else 200,

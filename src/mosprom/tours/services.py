@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mosprom.core import limits
 from mosprom.core.errors import Refused
 from mosprom.core.roles import is_operator
 from mosprom.core.services import Attachment, email_enqueue
@@ -238,6 +239,10 @@ class RegistrationOutcome:
 
 
 def _resend(registration: Registration) -> None:
+    # At most once per RATE_LIMITS_RESEND_MINUTES: posting one e-mail again and again must not flood its owner.
+    key = f"tours:resend:{registration.pk}:{registration.state}"
+    if not limits.once_per(key, seconds=settings.RATE_LIMITS_RESEND_MINUTES * 60):
+        return
     registration.resends += 1
     registration.save(update_fields=["resends", "updated_at"])
     if registration.state == Registration.State.HELD:

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mosprom.core import limits
 from mosprom.core.errors import Refused
 from mosprom.core.exports import download_response, rows_to_csv, rows_to_xlsx
 from mosprom.core.roles import is_operator
@@ -108,7 +109,10 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
             choices.append(submitted)
     form = RegistrationForm(request.POST, sessions=choices)
     offer_waitlist = False
-    if form.is_valid():
+    if limits.honeypot_filled(request.POST):
+        form.is_valid()
+        form.add_error(None, _("Your request could not be processed. Please try again."))
+    elif form.is_valid():
         d = form.cleaned_data
         args = {
             "session_id": d["session"],
@@ -124,9 +128,16 @@ def tour_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         try:
             if request.POST.get("join_waitlist"):
+                limits.throttle(request, "waitlist", email=d["email"])
                 entry = services.waitlist_join(**args)
                 return redirect("tours:waitlisted", signed=tickets.sign("waitlisted", entry.token))
+            limits.throttle(request, "registration", email=d["email"])
+            limits.check_held_seats(request, session_id=d["session"], email=d["email"], seats=d["party_size"] or 1)
             outcome = services.registration_create(**args)
+            if outcome.created:
+                limits.add_held_seats(request, session_id=d["session"], email=d["email"], seats=d["party_size"] or 1)
+        except limits.RateLimited:
+            raise  # the 429 page (core.limits.RateLimitMiddleware)
         except services.NotEnoughSeats as exc:
             offer_waitlist = True
             form.add_error("party_size", exc)
