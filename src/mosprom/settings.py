@@ -250,6 +250,9 @@ ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 3600)
 # --- audit log ------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# --- intake: the largest press release accepted (bytes) -----------------------------------------
+INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=1024 * 1024)
+
 # --- logging: never log personal data (e-mails, phones) -----------------------------------------
 LOGGING = {
     "version": 1,
