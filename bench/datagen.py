@@ -564,9 +564,17 @@ def generate(scale: float = 1.0, *, seed: int = 2026, progress: bool | None = No
             ),
         )
         bump_data_version()
+        mark_tourism_days()
     bar.close()
     refresh_statistics([_model(label) for label in w.written])
     return w.written
+
+
+def mark_tourism_days() -> None:
+    """COPY and bulk_create send no signals: have the tourism summary (analytics.TourismDay) recomputed."""
+    from mosprom.analytics.tourism import mark_all
+
+    mark_all()
 
 
 def _model(label: str) -> Any:
@@ -643,6 +651,7 @@ def remove() -> dict[str, int]:
             cursor.execute(f"DELETE FROM {table} WHERE {where}")
             deleted[table] = deleted.get(table, 0) + max(cursor.rowcount, 0)
         bump_data_version()
+        mark_tourism_days()
     refresh_statistics([Registration, Session, Tour, Production, Organisation, Feedback])
     return deleted
 

@@ -8,6 +8,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals, tourism
 
         signals.connect()
+        tourism.connect()

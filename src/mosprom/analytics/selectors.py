@@ -564,11 +564,12 @@ def partnerships_summary(today: date | None = None) -> dict[str, Any] | None:
 
 
 def tourism_summary() -> dict[str, Any] | None:
-    """Industrial tourism figures (from tours.selectors.programme_kpis); None when not installed."""
-    module = _optional("mosprom.tours.selectors")
-    compute = getattr(module, "programme_kpis", None) if module else None
-    if compute is None:
+    """Industrial tourism figures (tours.selectors.programme_kpis' figures, summed from the TourismDay summary
+    of analytics/tourism.py instead of every registration); None when the tours part is not installed."""
+    if _optional("mosprom.tours.selectors") is None:
         return None
+    from .tourism import programme_kpis as compute
+
     # keyed by the hour too: attendance counts sessions that are already past
     return cached_kpi(
         "tourism_summary", lambda: dict(compute()), timezone.now().strftime("%Y%m%d%H"), depends=("registry", "tours")
