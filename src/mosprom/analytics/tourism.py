@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractYear, TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -193,24 +193,29 @@ def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
     for year in first_years.values():
         new_hosts[year] += 1
 
-    per_year: dict[int, dict[str, int]] = defaultdict(lambda: {"n": 0, "visitors": 0, "past": 0, "checked": 0})
-    per_format: dict[int, int] = defaultdict(int)
-    for day, format_id, booked, checked_in, visitors in TourismDay.objects.values_list(
-        "day", "format_id", "booked", "checked_in", "visitors"
-    ):
-        figures = per_year[day.year]
-        figures["n"] += booked
-        figures["visitors"] += visitors
-        if day < today:
-            figures["past"] += booked
-            figures["checked"] += checked_in
-        per_format[format_id] += booked
+    past = Q(day__lt=today)
+    per_year: dict[int, dict[str, int]] = {
+        int(row["year"]): {k: int(row[k] or 0) for k in ("n", "visitors", "past", "checked")}
+        for row in TourismDay.objects.annotate(year=ExtractYear("day"))
+        .values("year")
+        .annotate(
+            n=Sum("booked"),
+            visitors=Sum("visitors"),
+            past=Sum("booked", filter=past),
+            checked=Sum("checked_in", filter=past),
+        )
+        .order_by()
+    }
+    per_format: dict[int, int] = dict(
+        TourismDay.objects.values("format_id").annotate(n=Sum("booked")).order_by().values_list("format_id", "n")
+    )
     # Today's sessions: those already started count as past (to the minute, as the registrations would).
     start, _end = _day_bounds(today)
     started_today = Registration.objects.filter(
         state__in=BOOKED, session__starts_at__gte=start, session__starts_at__lt=now
     ).aggregate(past=Count("id"), checked=Count("id", filter=Q(state="checked_in")))
     if started_today["past"]:
+        per_year.setdefault(today.year, {"n": 0, "visitors": 0, "past": 0, "checked": 0})
         per_year[today.year]["past"] += started_today["past"]
         per_year[today.year]["checked"] += started_today["checked"]
 
