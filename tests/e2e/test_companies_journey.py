@@ -173,3 +173,19 @@ def test_cabinet_pages_readable_at_390px(phone_page: Any, world: dict[str, Any])
         phone_page.goto(path)
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 392, f"{path} scrolls sideways at 390px ({width}px)"
+
+
+def test_work_queue_readable_at_390px(phone_page: Any, world: dict[str, Any]) -> None:
+    from mosprom.companies import services
+    from mosprom.companies.models import Representative
+
+    user = get_user_model().objects.create_user(username="rep@alfa.ru", email="rep@alfa.ru", password="x-Alfa-2026")
+    Representative.objects.create(user=user, organisation=world["org"], is_manager=True)
+    services.production_report_create(actor=user, organisation=world["org"], product="Конденсаторы", jobs=12)
+    services.profile_propose(actor=user, organisation=world["org"], changes={"description": "Новое описание"})
+    _login(phone_page, "operator", "operator-pass-2026")
+    phone_page.goto("/companies/operator/")
+    assert phone_page.get_by_test_id("queue").is_visible()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 392, f"the work queue scrolls sideways at 390px ({width}px)"
+    phone_page.screenshot(path="/tmp/companies-queue-390.png", full_page=True)

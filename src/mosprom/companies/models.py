@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosprom.core.models import TimeStampedModel
 
@@ -74,8 +75,8 @@ class Decision(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for a decision")
-        ACCEPTED = "accepted", _("accepted")
-        REJECTED = "rejected", _("rejected")
+        ACCEPTED = "accepted", pgettext_lazy("decision", "accepted")
+        REJECTED = "rejected", pgettext_lazy("decision", "rejected")
 
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     proposed_by = models.ForeignKey(

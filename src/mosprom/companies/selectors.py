@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mosprom.core.roles import is_operator
 from mosprom.registry.models import AnnualReport, Organisation, Status, StatusKind
@@ -334,7 +335,7 @@ def work_queue(
                 dec_actions,
             )
             if f.late:
-                item.flags.append(str(_("late")))
+                item.flags.append(str(pgettext_lazy("report", "late")))
             if not f.report.meets_obligations:
                 item.flags.append(str(_("fails the obligations")))
             items.append(item)
