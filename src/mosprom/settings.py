@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "mosprom.analytics.http.ApiLastModifiedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mosprom.core.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL bytes and lone surrogates in query strings and JSON bodies: 422 invalid_characters (API), 400 (pages).
     "mosprom.core.middleware.InputHygieneMiddleware",
@@ -105,6 +106,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "SQLITE_TEST_NAME", default=str(VAR_DIR / "test-mosprom.sqlite3")
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL streaming replica for reads that tolerate a little lag (KPIs, public open-data lists), routed by
+# core.db_router; never seat accounting, registration, check-in or anything that reads its own writes.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["mosprom.core.db_router.ReplicaRouter"]
+# The lag guard: above this replay lag the replica is not used (the primary answers).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# Each process measures the lag at most this often.
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=1.0)
+# Anonymous GET/HEAD of these API lists read the replica (a trailing "/" makes a prefix).
+REPLICA_READ_PATHS = env.list(
+    "REPLICA_READ_PATHS",
+    default=[
+        "/api/v1/sites",
+        "/api/v1/organisations",
+        "/api/v1/productions",
+        "/api/v1/statuses",
+        "/api/v1/agreements",
+        "/api/v1/projects",
+        "/api/v1/kpi/",
+    ],
+)
+# Never read from the replica: sessions, users and tokens, the outbox and task rows, the audit trail, axes.
+REPLICA_NEVER_APPS = {"sessions", "auth", "contenttypes", "admin", "core", "django_tasks_db", "auditlog", "axes"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -----------------------------------------------------------------------------------
@@ -190,12 +217,57 @@ DEMO_MAILBOX = env.bool("DEMO_MAILBOX", default=DEBUG)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- tasks ----------------------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": [],
+# The database queue (django-tasks-db) by default: transactional, needs nothing but the database.
+# Several machines: TASKS_BACKEND=rq with REDIS_URL=redis://host:6379/0 — RQ on Redis, jobs pushed when the
+# transaction commits (core.task_backends), workers started by
+# `manage.py rqworker default --job-class django_tasks_rq.backend.Job --with-scheduler`.
+REDIS_URL = env.str("REDIS_URL", default="")
+# Redis clients (queue and cache) reconnect with back-off for about this long before giving up: a restart of
+# Redis delays requests instead of failing them.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=8.0)
+
+
+def _redis_client_options() -> dict[str, object]:
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
+    from redis.retry import Retry
+
+    return {
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), max(int(REDIS_RETRY_SECONDS / 0.5), 1)),
+        "retry_on_error": [ConnectionError, TimeoutError, BusyLoadingError],
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "health_check_interval": 10,
     }
-}
+
+
+_tasks_backend = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "django_tasks_db.DatabaseBackend")
+if _tasks_backend in ("rq", "django_tasks_rq.RQBackend", "mosprom.core.task_backends.OnCommitRQBackend"):
+    from urllib.parse import urlsplit as _urlsplit
+
+    _redis = _urlsplit(REDIS_URL or "redis://127.0.0.1:6379/0")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "HOST": _redis.hostname or "127.0.0.1",
+            "PORT": _redis.port or 6379,
+            "DB": int((_redis.path or "/0").strip("/") or 0),
+            "PASSWORD": _redis.password,
+            "DEFAULT_TIMEOUT": env.int("RQ_JOB_TIMEOUT", default=300),
+            "REDIS_CLIENT_KWARGS": _redis_client_options(),
+        }
+    }
+    TASKS = {
+        "default": {
+            "BACKEND": "mosprom.core.task_backends.OnCommitRQBackend",
+            "QUEUES": ["default"],
+            # RETRY_INTERVALS: a failed job (or one whose worker died) runs again after these many seconds;
+            # FALLBACK_INLINE: Redis still away after REDIS_RETRY_SECONDS → run the task in the process.
+            "OPTIONS": {"RETRY_INTERVALS": [10, 60, 300], "FALLBACK_INLINE": True},
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": _tasks_backend, "QUEUES": []}}
 # A task row RUNNING for longer than this was left by a worker that died; the outbox sweep puts it
 # back to READY (every task is idempotent). Keep it above the longest task.
 TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=900)
@@ -242,7 +314,18 @@ API_MAX_PAGE_SIZE = 500
 API_MAX_PAGE = 100_000
 
 # --- cache ----------------------------------------------------------------------------------
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://mosprom")}
+# Per-process memory by default (one process: `make run`); with several web nodes CACHE_URL=redis://host:6379/1,
+# served by Django's own Redis backend, so KPI versions and rate-limit counters are shared by every node.
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://mosprom")
+_cache_is_redis = CACHE_URL.startswith(("redis://", "rediss://"))
+CACHES = {
+    "default": env.cache_url_config(
+        CACHE_URL, backend="django.core.cache.backends.redis.RedisCache" if _cache_is_redis else None
+    )
+}
+if _cache_is_redis:
+    # A node must not fail (or hang) because the cache is restarting: short timeouts, reconnect with back-off.
+    CACHES["default"].setdefault("OPTIONS", {}).update(_redis_client_options())
 # KPI cache (analytics.cache): entries are keyed by a data version, so the timeout only bounds their lifetime.
 ANALYTICS_CACHE_ENABLED = env.bool("ANALYTICS_CACHE_ENABLED", default=True)
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 3600)

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from mosprom.core.db_router import use_replica
+
 T = TypeVar("T")
 
 VERSION_PREFIX = "analytics:data-version"
@@ -91,6 +93,8 @@ def cached_kpi(name: str, compute: Callable[[], T], *key_parts: Any, depends: tu
     sentinel = object()
     value = cache.get(key, sentinel)
     if value is sentinel:
-        value = compute()
+        # On the replica when one is configured and has replayed this version of the data (core.db_router).
+        with use_replica(not_before=data_changed_at(depends)):
+            value = compute()
         cache.set(key, value, timeout=_timeout())
     return value  # type: ignore[return-value]

@@ -178,8 +178,13 @@ def outbox_sweep() -> int:
 
 def task_reclaim_stuck() -> int:
     """Task rows left RUNNING by a worker that died (SIGKILL, OOM, power) for longer than
-    TASKS_STUCK_AFTER_SECONDS go back to READY, so a live worker runs them again (tasks are idempotent)."""
+    TASKS_STUCK_AFTER_SECONDS go back to READY, so a live worker runs them again (tasks are idempotent).
+    On the RQ backend, jobs whose worker died are retried the same way (`task_backends.rq_reclaim_abandoned`)."""
     from django_tasks_db.models import DBTaskResult
+
+    from .task_backends import rq_reclaim_abandoned
+
+    rq_reclaim_abandoned()
 
     cutoff = timezone.now() - timedelta(seconds=settings.TASKS_STUCK_AFTER_SECONDS)
     stuck = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).update(status="READY", started_at=None)
