@@ -25,8 +25,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import ExtractYear, TruncDate
+from django.db.models import Avg, Count, Min, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -185,13 +185,14 @@ def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
 
     published = Tour.objects.filter(state=Tour.State.PUBLISHED)
     host_companies = published.values("host_id").distinct().count()
-    first_years: dict[int, int] = {}
-    for host_id, published_at, created_at in published.values_list("host_id", "published_at", "created_at"):
-        year = timezone.localtime(published_at or created_at, MOSCOW).year
-        first_years[host_id] = min(year, first_years.get(host_id, year))
+    # A host's first year is the year of its earliest published tour (one row per host, not per tour).
     new_hosts: dict[int, int] = defaultdict(int)
-    for year in first_years.values():
-        new_hosts[year] += 1
+    for first in (
+        published.values("host_id")
+        .annotate(first=Min(Coalesce("published_at", "created_at")))
+        .values_list("first", flat=True)
+    ):
+        new_hosts[timezone.localtime(first, MOSCOW).year] += 1
 
     past = Q(day__lt=today)
     per_year: dict[int, dict[str, int]] = {
