@@ -340,10 +340,18 @@ INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=1024 * 1024)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every record through every handler: e-mails and phones masked (core.logging).
+    "filters": {"personal_data": {"()": "mosprom.core.logging.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (console in DEBUG, mail_admins) are replaced by the filtered one.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mosprom.core.logging.PersonalDataExceptionReporterFilter"
 
 PHONENUMBER_DEFAULT_REGION = "RU"
 SESSION_COOKIE_HTTPONLY = True

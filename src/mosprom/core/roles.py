@@ -15,9 +15,10 @@ OPERATOR_READ_ONLY_APPS = ("auditlog", "django_tasks_db", "auth")
 
 
 def operator_permissions() -> Q:
-    return Q(content_type__app_label__in=OPERATOR_APPS) | Q(
-        content_type__app_label__in=OPERATOR_READ_ONLY_APPS, codename__startswith="view_"
-    )
+    return (
+        Q(content_type__app_label__in=OPERATOR_APPS)
+        | Q(content_type__app_label__in=OPERATOR_READ_ONLY_APPS, codename__startswith="view_")
+    ) & ~Q(content_type__app_label="core", codename="view_personal_data")  # granted person by person (core.pii)
 
 
 def operators_group() -> Group:

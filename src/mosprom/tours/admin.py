@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosprom.core.errors import Refused
+from mosprom.core.pii import PersonalDataAdminMixin
 
 from . import services
 from .models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
@@ -163,7 +164,7 @@ class SessionAdmin(OperatorAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["ticket_code", "session", "party_size", "state", "from_waitlist", "created_at"]
     list_filter = ["state", "from_waitlist", "language", "session__tour__format", "session__tour__host"]
     search_fields = ["ticket_code"]
@@ -192,7 +193,7 @@ class RegistrationAdmin(ReadOnlyAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.fields
+        return self.get_fields(request, obj)  # e-mail and phone masked without core.view_personal_data
 
     @admin.action(description=gettext_lazy("Cancel the selected registrations (the visitors are notified)"))
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
@@ -211,7 +212,7 @@ class RegistrationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(ReadOnlyAdmin):
+class WaitlistEntryAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["session", "position", "party_size", "state", "offer_expires_at"]
     list_filter = ["state"]
     list_select_related = ["session__tour"]
@@ -234,7 +235,7 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.fields
+        return self.get_fields(request, obj)  # e-mail and phone masked without core.view_personal_data
 
     @admin.action(description=gettext_lazy("Take the selected entries off the waitlist"))
     def remove_entries(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> None:
