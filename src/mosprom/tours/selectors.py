@@ -60,7 +60,7 @@ def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
         f" + COALESCE((SELECT SUM(party_size) FROM {WaitlistEntry._meta.db_table} WHERE session_id = %s"
         " AND state = %s AND offer_expires_at > %s), 0)"
     )
-    params = [
+    params: list[Any] = [
         session_id,
         Registration.State.CONFIRMED.value,
         Registration.State.CHECKED_IN.value,
