@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -247,8 +247,12 @@ def work_queue(
         return not kind or kind == k
 
     if want("access"):
-        for r in AccessRequest.objects.filter(state=PENDING, organisation__isnull=True).filter(
-            Q(organisation_name__icontains=q) | Q(inn=q) if q else Q()
+        has_manager = Exists(Representative.objects.filter(organisation=OuterRef("organisation"), is_manager=True))
+        # A registered INN goes to the organisation's managers; the operator decides when it has none.
+        for r in (
+            AccessRequest.objects.filter(state=PENDING)
+            .exclude(has_manager)
+            .filter(Q(organisation_name__icontains=q) | Q(inn=q) if q else Q())
         ):
             items.append(
                 WorkItem(

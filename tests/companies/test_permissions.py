@@ -1,0 +1,111 @@
+"""The permission matrix: every cabinet page and action of company A, tried by A, by B, by an operator and anonymously."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mosprom.companies import services
+from mosprom.companies.models import Application, CompanyToken, Representative
+from mosprom.registry.models import Status
+
+pytestmark = pytest.mark.django_db
+
+# name, kwargs builder, method; expected codes for (company A, company B, operator, anonymous)
+ORG_PAGES = ["cabinet", "representatives", "profile", "production_new", "host_apply", "application_start"]
+
+
+@pytest.fixture
+def world(rep_a: Any, rep_b: Any, org_a: Any, submitted: Application, operator: Any, kind: Any) -> dict[str, Any]:
+    token, _raw = services.company_token_create(actor=rep_a, organisation=org_a, name="ERP")
+    status = Status.objects.create(kind=kind, holder=org_a, granted_on="2024-01-01")
+    return {
+        "org": org_a.pk,
+        "app": submitted.pk,
+        "doc": submitted.documents.get().pk,
+        "rep": Representative.objects.get(user=rep_a).pk,
+        "token": token.pk,
+        "status": status.pk,
+        "users": {"A": rep_a, "B": rep_b, "operator": operator, "anonymous": None},
+    }
+
+
+def _client(world: dict[str, Any], who: str) -> Client:
+    c = Client()
+    if world["users"][who] is not None:
+        c.force_login(world["users"][who])
+    return c
+
+
+@pytest.mark.parametrize("page", ORG_PAGES)
+@pytest.mark.parametrize(("who", "expected"), [("A", 200), ("B", 404), ("operator", 404), ("anonymous", 302)])
+def test_organisation_pages(world: dict[str, Any], page: str, who: str, expected: int) -> None:
+    r = _client(world, who).get(reverse(f"companies:{page}", kwargs={"org": world["org"]}))
+    assert r.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("A", 200), ("B", 404), ("operator", 302), ("anonymous", 302)]
+)  # the operator is sent to the review page
+def test_application_page(world: dict[str, Any], who: str, expected: int) -> None:
+    r = _client(world, who).get(reverse("companies:application", kwargs={"pk": world["app"]}))
+    assert r.status_code == expected
+    if who == "operator":
+        assert r["Location"] == reverse("companies:operator_application", kwargs={"pk": world["app"]})
+
+
+@pytest.mark.parametrize(("who", "expected"), [("A", 200), ("B", 404), ("operator", 200), ("anonymous", 302)])
+def test_document_download(world: dict[str, Any], who: str, expected: int) -> None:
+    assert _client(world, who).get(reverse("companies:document", kwargs={"pk": world["doc"]})).status_code == expected
+
+
+@pytest.mark.parametrize(("who", "expected"), [("A", 200), ("B", 404), ("operator", 404), ("anonymous", 302)])
+def test_report_page(world: dict[str, Any], who: str, expected: int) -> None:
+    r = _client(world, who).get(reverse("companies:report_new", kwargs={"status": world["status"]}))
+    assert r.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("team_action", lambda w: {"org": w["org"], "pk": w["rep"], "action": "remove"}),
+        ("token_revoke", lambda w: {"org": w["org"], "pk": w["token"]}),
+        ("token_create", lambda w: {"org": w["org"]}),
+        ("access_decide", lambda w: {"org": w["org"], "pk": 1}),
+    ],
+)
+def test_company_b_cannot_act_for_a(world: dict[str, Any], name: str, kwargs: Any) -> None:
+    r = _client(world, "B").post(reverse(f"companies:{name}", kwargs=kwargs(world)), {"name": "x"})
+    assert r.status_code == 404
+    assert Representative.objects.filter(pk=world["rep"]).exists()
+    assert not CompanyToken.objects.get(pk=world["token"]).api_token.revoked
+
+
+@pytest.mark.parametrize(("who", "expected"), [("A", 403), ("B", 403), ("operator", 200), ("anonymous", 302)])
+def test_operator_pages(world: dict[str, Any], who: str, expected: int) -> None:
+    c = _client(world, who)
+    assert c.get(reverse("companies:queue")).status_code == expected
+    assert c.get(reverse("companies:operator_application", kwargs={"pk": world["app"]})).status_code == expected
+    assert c.get(reverse("companies:operator_invite")).status_code == expected
+
+
+@pytest.mark.parametrize("who", ["A", "B"])
+def test_companies_cannot_decide(world: dict[str, Any], who: str) -> None:
+    r = _client(world, who).post(
+        reverse("companies:decide", kwargs={"kind": "application", "pk": world["app"]}),
+        {"decision": "start_review", "comment": ""},
+    )
+    assert r.status_code == 403
+    assert Application.objects.get(pk=world["app"]).stage == Application.Stage.COMPLETENESS
+
+
+def test_access_request_for_an_organisation_without_managers_goes_to_the_operator(org_b: Any) -> None:
+    from mosprom.companies import selectors
+
+    req = services.access_request_create(
+        inn=org_b.inn, organisation_name="Бета", contact_name="Ольга", email="olga@beta.ru"
+    )
+    assert [it.pk for it in selectors.work_queue(kind="access")["items"]] == [req.pk]
