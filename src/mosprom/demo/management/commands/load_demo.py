@@ -15,6 +15,7 @@ LOADERS = [
     "mosprom.demo.partnerships.load",
     "mosprom.demo.tours.load",
     "mosprom.demo.companies.load",
+    "mosprom.demo.intake.load",  # reads the seed press releases against the registry loaded above
 ]
 
 
