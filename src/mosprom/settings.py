@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "ninja",
     "axes",
+    "csp",
     "mosprom.core",
     "mosprom.registry",
     "mosprom.partnerships",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (settings CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mosprom.core.middleware.RussianFirstMiddleware",
@@ -312,6 +315,27 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 API_MAX_PAGE = 100_000
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts and styles from our own static files only: no inline <script>, style="…" or onclick="…"
+# anywhere (behaviours hang on data attributes, see static/js/actions.js). Map tiles come from
+# MAP_TILE_URL's host. The API's Swagger page (ninja's template, with its inline script) is left out.
+_tile_origin = "/".join(MAP_TILE_URL.replace("{s}", "*").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", _tile_origin],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- cache ----------------------------------------------------------------------------------
 # Per-process memory by default (one process: `make run`); with several web nodes CACHE_URL=redis://host:6379/1,
