@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mosprom.companies import rules, selectors, services
-from mosprom.companies.models import HostCapability, ProductionReport, StatusKindTerms
+from mosprom.companies.models import HostCapability, ProductionReport
 from mosprom.core import periodic
 from mosprom.core.errors import Forbidden, Refused
 from mosprom.registry.models import Membership, Production, Status
@@ -116,8 +116,8 @@ def test_annual_report_is_filed_and_reviewed(rep_a: Any, status_a: Status, opera
         )
 
 
-def test_late_report_is_flagged(rep_a: Any, status_a: Status) -> None:
-    StatusKindTerms.objects.create(kind=status_a.kind, report_month=3, report_day=1)
+def test_late_report_is_flagged(rep_a: Any, status_a: Status, settings: Any) -> None:
+    settings.REGISTRY_REPORT_DEADLINE = (3, 1)
     filing = services.annual_report_file(
         actor=rep_a,
         status=status_a,
@@ -221,3 +221,9 @@ def test_work_queue_counts_ages_and_overdue(
     only_b = selectors.work_queue(q="Бета")
     assert {it.organisation for it in only_b["items"]} == {"ООО «Бета»"}
     assert selectors.work_queue(kind="application", stage="expert_review")["items"] == []
+
+
+def test_a_status_without_obligations_owes_no_report(org_a: Any, kind: Any, rep_a: Any) -> None:
+    Status.objects.create(kind=kind, holder=org_a, granted_on=date(2023, 1, 10))
+    assert selectors.reports_due(org_a, today=date(2026, 5, 1)) == []
+    assert services.report_reminders_send(today=date(2026, 3, 5)) == 0

@@ -98,7 +98,7 @@ class HostCapabilityAdmin(ReadOnly):
 
 @admin.register(models.StatusKindTerms)
 class StatusKindTermsAdmin(admin.ModelAdmin):
-    list_display = ("kind", "review_days", "report_month", "report_day")
+    list_display = ("kind", "review_days")
     list_select_related = ("kind",)
 
     def has_module_permission(self, request: HttpRequest) -> bool:

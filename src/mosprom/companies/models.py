@@ -131,7 +131,7 @@ class AccessRequest(TimeStampedModel, Decision):
 
 
 class StatusKindTerms(models.Model):
-    """What the cabinet asks for a kind of status: its questionnaire, review time and report deadline."""
+    """What the cabinet asks for a kind of status: its questionnaire and the time the department takes to decide."""
 
     kind = models.OneToOneField(
         "registry.StatusKind", verbose_name=_("kind of status"), on_delete=models.CASCADE, related_name="terms"
@@ -140,8 +140,6 @@ class StatusKindTerms(models.Model):
         _("questions"), default=list, blank=True, help_text=_("Codes of the questionnaire's questions, in order.")
     )
     review_days = models.PositiveSmallIntegerField(_("days to decide an application"), default=30)
-    report_month = models.PositiveSmallIntegerField(_("annual report due: month"), default=4)
-    report_day = models.PositiveSmallIntegerField(_("annual report due: day"), default=1)
 
     class Meta:
         verbose_name = _("terms of a kind of status")

@@ -125,14 +125,6 @@ def invitation_problem(*, accepted: bool, revoked: bool, expires_at: datetime, n
 # --- annual reports ------------------------------------------------------------------------------------
 
 
-def report_deadline(year: int, *, month: int = 4, day: int = 1) -> date:
-    """The last day to file the report for `year` (in the following year)."""
-    try:
-        return date(year + 1, month, day)
-    except ValueError:
-        return date(year + 1, month, 28)
-
-
 def reminder_due(*, deadline: date, today: date, days_before: tuple[int, ...]) -> int | None:
     """The reminder window (days before the deadline) that applies today, if any."""
     left = (deadline - today).days

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mosprom.core.roles import is_operator
+from mosprom.registry import rules as registry_rules
 from mosprom.registry.models import AnnualReport, Organisation, Status, StatusKind
 
 from . import rules
@@ -112,7 +113,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
     )
     out = []
     for s in statuses:
-        if s.granted_on.year > year:
+        if not registry_rules.status_owes_report(s, year):
             continue
         report = next(iter(s.reports.all()), None)
         deadline = status_report_deadline(s, year)
@@ -122,7 +123,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
                 year=year,
                 deadline=deadline,
                 report=report,
-                overdue=report is None and today > deadline,
+                overdue=registry_rules.report_overdue(year, today, filed=report is not None),
                 failing=report is not None and not report.meets_obligations,
             )
         )

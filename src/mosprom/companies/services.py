@@ -26,6 +26,7 @@ from mosprom.core.errors import Forbidden, NotFound, Refused
 from mosprom.core.models import ApiToken
 from mosprom.core.roles import is_operator
 from mosprom.core.services import email_enqueue
+from mosprom.registry import rules as registry_rules
 from mosprom.registry import services as registry_services
 from mosprom.registry.models import (
     AnnualReport,
@@ -437,17 +438,13 @@ def kind_terms(kind: StatusKind) -> StatusKindTerms:
 
 @transaction.atomic
 def kind_terms_save(*, actor: Any, terms: StatusKindTerms) -> StatusKindTerms:
-    """Operator sets a kind's questionnaire, review time and report deadline."""
+    """Operator sets a kind's questionnaire and review time."""
     ensure_operator(actor=actor)
     unknown = [c for c in terms.questions or [] if c not in rules.QUESTIONS]
     if unknown:
         raise ValidationError(
             {"questions": [ValidationError(_("Unknown questions: %(codes)s.") % {"codes": ", ".join(unknown)})]}
         )
-    try:
-        rules.report_deadline(2001, month=terms.report_month, day=terms.report_day)
-    except ValueError as exc:
-        raise ValidationError({"report_month": [ValidationError(_("Enter a real date."), code="invalid")]}) from exc
     terms.save()
     return terms
 
@@ -869,8 +866,8 @@ def production_report_decide(
 
 
 def status_report_deadline(status: Status, year: int) -> date:
-    terms = kind_terms(status.kind)
-    return rules.report_deadline(year, month=terms.report_month, day=terms.report_day)
+    """The registry's rule (one deadline for every kind, setting REGISTRY_REPORT_DEADLINE)."""
+    return registry_rules.report_deadline(year)
 
 
 @transaction.atomic
@@ -940,9 +937,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
     windows = tuple(settings.COMPANIES_REPORT_REMINDER_DAYS)
     filed = set(AnnualReport.objects.filter(year=year).values_list("status_id", flat=True))
     sent = 0
-    statuses = Status.objects.filter(state=Status.State.ACTIVE, granted_on__lte=date(year, 12, 31)).select_related(
-        "kind", "holder"
-    )
+    statuses = Status.objects.filter(registry_rules.status_owes_report_q(year)).select_related("kind", "holder")
     for status in statuses:
         if status.pk in filed:
             continue
