@@ -75,6 +75,8 @@ def setup_django(*, postgres: bool = True, migrate: bool = True) -> str:
     if str(SRC) not in sys.path:
         sys.path.insert(0, str(SRC))
     os.environ.setdefault("MOSPROM_VAR_DIR", tempfile.mkdtemp(prefix="mosprom-bench-var-"))
+    # whitenoise warns about a missing STATIC_ROOT on every start; the pages do not need collected files
+    (Path(os.environ["MOSPROM_VAR_DIR"]) / "staticfiles").mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mosprom.settings")
     os.environ.setdefault("RATE_LIMITS_ENABLED", "false")
     url = ensure_database(postgres=postgres)
