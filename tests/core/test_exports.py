@@ -13,7 +13,7 @@ import pytest
 from django.test import RequestFactory
 from openpyxl import Workbook, load_workbook
 
-from mosprom.core.exports import csv_delimiter, rows_to_csv, rows_to_xlsx, safe_cell, xlsx_append
+from mosprom.core.exports import csv_delimiter, rows_to_csv, rows_to_xlsx, safe_cell, unneutralise, xlsx_append
 
 # The issue's payloads and OWASP's list of first characters, plus full-width forms.
 PAYLOADS = [
@@ -135,3 +135,8 @@ def test_xlsx_append_works_on_any_sheet_with_blank_rows() -> None:
     assert sheet["A3"].value == "'=1+1"
     assert sheet["A3"].data_type == "s"
     assert sheet["B3"].value == 5
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + HARMLESS + ["'quoted'", "'"])
+def test_unneutralise_gives_back_what_was_typed(payload: str) -> None:
+    assert unneutralise(safe_cell(payload)) == payload

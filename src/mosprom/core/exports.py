@@ -39,6 +39,13 @@ def safe_text(value: str) -> str:
     return value
 
 
+def unneutralise(text: str) -> str:
+    """The text a person typed, from a cell `safe_text` wrote (for imports of our own exports)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
 def safe_cell(value: Any) -> Any:
     """A value ready for a CSV or XLSX cell: None → "", numbers/dates/booleans unchanged, text neutralised."""
     if value is None:
