@@ -17,6 +17,7 @@ from mosprom.companies import services
 from mosprom.companies.models import (
     AccessRequest,
     Application,
+    ApplicationEvent,
     HostApplication,
     ProductionReport,
     ProfileProposal,
@@ -104,6 +105,8 @@ def _application(org: Organisation, user: Any, operator: Any, stage: str, kind: 
         )
     submitted = timezone.now() - timedelta(days={"completeness": 35, "info_requested": 12}.get(stage, 5))
     Application.objects.filter(pk=app.pk).update(submitted_at=submitted, stage_changed_at=submitted)
+    for n, event in enumerate(app.events.order_by("pk")):  # demo only: the history starts when it was submitted
+        ApplicationEvent.objects.filter(pk=event.pk).update(created_at=submitted + timedelta(hours=n))
 
 
 def load() -> list[str]:
