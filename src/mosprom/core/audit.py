@@ -19,6 +19,7 @@ from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import Model
+from django.db.models.signals import pre_save
 
 
 def _real(actor: Any) -> Any:
@@ -53,14 +54,24 @@ def set_request_actor(actor: Any) -> None:
         context["actor"] = actor
 
 
+def _live_context_actor() -> Any:
+    """The actor of the request or `acting_as` block running now. auditlog leaves its context value behind after
+    a request ends (only its signal receiver is disconnected), so a value whose receiver is gone is stale."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return None
+    duid = context.get("signal_duid")
+    if not any(key[0] == duid for key, *_rest in pre_save.receivers):
+        return None
+    return _real(context.get("actor"))
+
+
 def audit_event(*, actor: Any, action: str, obj: Model, data: dict[str, Any] | None = None) -> LogEntry:
     """Record a named action on `obj`. `data` must hold no personal data (ids, counts, states, dates only)."""
     actor = _real(actor)
     if actor is None:
-        try:
-            actor = _real(auditlog_value.get().get("actor"))
-        except LookupError:
-            actor = None
+        actor = _live_context_actor()
     entry = LogEntry.objects.log_create(
         obj,
         force_log=True,
