@@ -77,20 +77,31 @@ def test_round_trip_export_then_import_gives_the_same_roadmap(operator_client: A
     report = services.roadmap_import(partner=corp, file=BytesIO(exported))
     assert report.ok and report.updated == 2 and report.created == 0
     assert snapshot(corp) == before
-    # delete it all, import: the same road map again
+    # delete it all, import through the page: a preview first (nothing written), then the confirmation
     Project.objects.all().delete()
-    response = operator_client.post(
-        reverse("partnerships:roadmap_import", kwargs={"slug": "rosatom"}), {"file": _upload(exported)}
-    )
+    url = reverse("partnerships:roadmap_import", kwargs={"slug": "rosatom"})
+    preview = operator_client.post(url, {"file": _upload(exported)})
+    assert preview.status_code == 200
+    assert preview.context["plan"].created == 2 and not Project.objects.exists()
+    token = preview.context["confirm"].initial["token"]
+    response = operator_client.post(url, {"token": token})
     assert response.status_code == 302
     assert snapshot(corp) == before
+    # the same token cannot be used twice
+    again = operator_client.post(url, {"token": token})
+    assert again.status_code == 400 and "Загрузите его ещё раз" in again.content.decode()
 
 
-def test_template_imports_cleanly(operator_client: Any, corp: Any) -> None:
+def test_template_example_row_is_not_imported(operator_client: Any, corp: Any) -> None:
     content = operator_client.get(reverse("partnerships:roadmap_template", kwargs={"slug": "rosatom"})).content
     report = services.roadmap_import(partner=corp, file=BytesIO(content))
     assert report.ok, report.errors
-    assert Project.objects.get().code == "X-001" and Duty.objects.count() == 1 and Milestone.objects.count() == 1
+    assert report.examples_skipped == 1 and report.created == 0
+    assert not Project.objects.exists() and not Duty.objects.exists() and not Milestone.objects.exists()
+    # the preview says so
+    url = reverse("partnerships:roadmap_import", kwargs={"slug": "rosatom"})
+    html = operator_client.post(url, {"file": _upload(content)}).content.decode()
+    assert 'data-testid="preview-example"' in html
 
 
 def test_bad_file_changes_nothing_and_the_report_names_rows_and_columns(

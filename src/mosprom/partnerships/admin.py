@@ -8,8 +8,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from mosprom.registry.admin import ServiceWrites
 
 from . import rules, services
 from .models import Agreement, AgreementDocument, AgreementParty, Direction, Duty, Milestone, Project
@@ -87,17 +91,27 @@ class DocumentInline(admin.TabularInline):
     fields = ["title", "file", "is_public"]
 
 
-class AgreementProjectInline(admin.TabularInline):
-    model = Project
-    extra = 0
-    fk_name = "agreement"
-    show_change_link = True
-    autocomplete_fields = ["partner"]
-    fields = ["code", "title", "partner", "category", "status", "planned_start", "planned_end"]
+def _writes(save: Any, delete: Any, name: str) -> tuple[Any, Any]:
+    return (
+        lambda obj, actor: save(**{name: obj, "actor": actor}),
+        lambda obj, actor: delete(**{name: obj, "actor": actor}),
+    )
+
+
+INLINE_WRITES: dict[Any, tuple[Any, Any]] = {
+    AgreementParty: _writes(services.party_save, services.party_delete, "party"),
+    Direction: _writes(services.direction_save, services.direction_delete, "direction"),
+    AgreementDocument: _writes(services.document_save, services.document_delete, "document"),
+    Duty: _writes(services.duty_save, services.duty_delete, "duty"),
+    Milestone: _writes(services.milestone_save, services.milestone_delete, "milestone"),
+}
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ServiceWrites, admin.ModelAdmin):
+    """An agreement's page holds its parties, directions and documents; its road-map projects (hundreds for a
+    large partner) have their own pages, reached from the link here, so this page stays small at any size."""
+
     list_display = ["title", "kind", "signed_on", "ends_on", "status_label", "is_demo"]
     list_filter = [AgreementStateFilter, "kind", "parties__organisation", "is_demo"]
     search_fields = ["title", "search_text", "slug"]
@@ -105,17 +119,45 @@ class AgreementAdmin(admin.ModelAdmin):
     date_hierarchy = "signed_on"
     filter_horizontal = ["responsible_operators"]
     autocomplete_fields = ["related_to"]
-    inlines = [PartyInline, DirectionInline, AgreementProjectInline, DocumentInline]
+    inlines = [PartyInline, DirectionInline, DocumentInline]
+    readonly_fields = ["projects_link"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "related_to"]}),
         (_("Term"), {"fields": ["signed_on", "term_years", "ends_on", "terminated_on"]}),
+        (_("Road-map projects"), {"fields": ["projects_link"]}),
         (_("Source"), {"fields": ["source_url", "source_text"]}),
         (_("Operators"), {"fields": ["responsible_operators", "internal_notes", "is_demo"]}),
     ]
+    service_fields = services.AGREEMENT_FIELDS
+    inline_writes = INLINE_WRITES
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.agreement_create(actor=actor, **fields)
+
+    def service_update(self, obj: Agreement, fields: dict[str, Any], actor: Any) -> Any:
+        return services.agreement_update(agreement=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Agreement, actor: Any) -> None:
+        services.agreement_delete(agreement=obj, actor=actor)
 
     @admin.display(description=_("status"))
     def status_label(self, obj: Agreement) -> str:
         return obj.get_status_display()
+
+    @admin.display(description=_("projects"))
+    def projects_link(self, obj: Agreement) -> str:
+        if obj.pk is None:
+            return str(_("Add projects after saving the agreement."))
+        count = obj.projects.count()
+        changelist = reverse("admin:partnerships_project_changelist") + f"?agreement__id__exact={obj.pk}"
+        add = reverse("admin:partnerships_project_add") + f"?agreement={obj.pk}"
+        return format_html(
+            '<a href="{}" data-testid="agreement-projects-link">{}</a> · <a href="{}">{}</a>',
+            changelist,
+            ngettext("%(n)d project of this agreement", "%(n)d projects of this agreement", count) % {"n": count},
+            add,
+            _("add a project"),
+        )
 
 
 class DutyInline(admin.TabularInline):
@@ -133,7 +175,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ServiceWrites, admin.ModelAdmin):
     list_display = ["code", "title", "partner", "category", "status", "planned_start", "planned_end", "progress_label"]
     list_filter = [ProjectOverdueFilter, "category", "status", "partner", "agreement", "is_demo"]
     list_select_related = ["partner"]
@@ -147,6 +189,18 @@ class ProjectAdmin(admin.ModelAdmin):
         (None, {"fields": ["description", "internal_notes", "is_demo"]}),
     ]
 
+    service_fields = services.PROJECT_FIELDS
+    inline_writes = INLINE_WRITES
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.project_create(actor=actor, **fields)
+
+    def service_update(self, obj: Project, fields: dict[str, Any], actor: Any) -> Any:
+        return services.project_update(project=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Project, actor: Any) -> None:
+        services.project_delete(project=obj, actor=actor)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
         return super().get_queryset(request).with_progress()  # type: ignore[attr-defined, no-any-return]
 
@@ -157,7 +211,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark milestones due by today done"))
     def mark_milestones_done(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
-        n = services.project_milestones_mark_done(projects=queryset)
+        n = services.project_milestones_mark_done(projects=queryset, actor=request.user)
         self.message_user(
             request,
             ngettext("%(n)d milestone marked done.", "%(n)d milestones marked done.", n) % {"n": n},
@@ -166,7 +220,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ServiceWrites, admin.ModelAdmin):
     list_display = ["title", "project", "responsible", "due_on", "done_on"]
     list_filter = [MilestoneOverdueFilter, "project__partner", "project__category", "project__status"]
     list_select_related = ["project", "responsible"]
@@ -174,10 +228,20 @@ class MilestoneAdmin(admin.ModelAdmin):
     autocomplete_fields = ["project", "responsible"]
     date_hierarchy = "due_on"
     actions = ["mark_done"]
+    service_fields = {"project", "title", "responsible", "due_on", "done_on"}
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.milestone_add(actor=actor, **fields)
+
+    def service_update(self, obj: Milestone, fields: dict[str, Any], actor: Any) -> Any:
+        return services.milestone_save(milestone=obj, actor=actor)
+
+    def service_delete(self, obj: Milestone, actor: Any) -> None:
+        services.milestone_delete(milestone=obj, actor=actor)
 
     @admin.action(description=_("Mark the selected milestones done"))
     def mark_done(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
-        n = services.milestone_mark_done(milestones=queryset)
+        n = services.milestone_mark_done(milestones=queryset, actor=request.user)
         self.message_user(
             request,
             ngettext("%(n)d milestone marked done.", "%(n)d milestones marked done.", n) % {"n": n},

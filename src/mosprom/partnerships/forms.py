@@ -53,3 +53,14 @@ class RoadmapImportForm(forms.Form):
                 _("This is not an XLSX file. Download the template and fill it in."), code="not_xlsx"
             )
         return upload
+
+
+class RoadmapConfirmForm(forms.Form):
+    """The second step of the import: the operator has seen the preview and confirms it."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    delete_missing = forms.BooleanField(
+        label=_("Also delete the projects that are not in the file"),
+        required=False,
+        help_text=_("Leave it unticked to keep them as they are."),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,10 +17,10 @@ from mosprom.core.roles import is_operator
 from mosprom.registry.models import Organisation
 
 from . import selectors, services
-from .forms import AgreementFilterForm, RoadmapFilterForm, RoadmapImportForm
+from .forms import AgreementFilterForm, RoadmapConfirmForm, RoadmapFilterForm, RoadmapImportForm
 from .models import Project
 from .timeline import render_timeline
-from .xlsx import roadmap_workbook
+from .xlsx import RoadmapPlan, roadmap_workbook
 
 ROADMAP_PAGE_SIZE = 40
 AGREEMENT_PROJECTS_SHOWN = 20
@@ -126,36 +127,57 @@ def roadmap_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 @operator_required
 def roadmap_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload → preview of what changes (nothing written) → confirm → import through the services."""
     partner = get_object_or_404(Organisation, slug=slug)
-    report = None
-    if request.method == "POST":
+    form = RoadmapImportForm()
+    plan, confirm, expired = None, None, False
+    if request.method == "POST" and "token" in request.POST:
+        confirm = RoadmapConfirmForm(request.POST)
+        if confirm.is_valid():
+            data = services.roadmap_upload_take(
+                token=confirm.cleaned_data["token"], partner=partner, actor=request.user
+            )
+            if data is None:
+                messages.error(request, _("The uploaded file has expired. Upload it again."))
+                expired = True
+                confirm = None
+            else:
+                plan = services.roadmap_preview(partner=partner, file=BytesIO(data))
+                plan.delete_missing = confirm.cleaned_data["delete_missing"]
+                plan = services.roadmap_import(partner=partner, plan=plan, actor=request.user)
+                if plan.ok:
+                    messages.success(request, _import_message(plan))
+                    return redirect("partnerships:roadmap", slug=partner.slug)
+                confirm = None
+    elif request.method == "POST":
         form = RoadmapImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = services.roadmap_import(partner=partner, file=form.cleaned_data["file"])
-            if report.ok:
-                messages.success(
-                    request,
-                    _(
-                        "The road map is imported: %(created)s projects added, %(updated)s updated, "
-                        "%(duties)s duties, %(milestones)s milestones."
-                    )
-                    % {
-                        "created": report.created,
-                        "updated": report.updated,
-                        "duties": report.duties,
-                        "milestones": report.milestones,
-                    },
-                )
-                return redirect("partnerships:roadmap", slug=partner.slug)
-    else:
-        form = RoadmapImportForm()
-    status = 400 if report is not None or form.errors else 200
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            plan = services.roadmap_preview(partner=partner, file=BytesIO(data))
+            if plan.ok:
+                token = services.roadmap_upload_keep(partner=partner, actor=request.user, data=data)
+                confirm = RoadmapConfirmForm(initial={"token": token})
+    failed = expired or (plan is not None and not plan.ok) or bool(form.errors)
     return render(
         request,
         "partnerships/roadmap_import.html",
-        {"partner": partner, "form": form, "report": report},
-        status=status,
+        {"partner": partner, "form": form, "report": plan, "plan": plan, "confirm": confirm},
+        status=400 if failed else 200,
     )
+
+
+def _import_message(plan: RoadmapPlan) -> str:
+    return _(
+        "The road map is imported: %(created)s projects added, %(changed)s changed, %(deleted)s deleted, "
+        "%(duties)s duties, %(milestones)s milestones."
+    ) % {
+        "created": plan.created,
+        "changed": len(plan.changed),
+        "deleted": len(plan.removed) if plan.delete_missing else 0,
+        "duties": plan.duty_count,
+        "milestones": plan.milestone_count,
+    }
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:

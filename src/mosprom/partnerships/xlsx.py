@@ -2,8 +2,10 @@
 
 The workbook has three sheets: projects, duties, milestones (the last one only for operators).
 Headers and the values of category and status are written in the current language and read in
-either language (or as the stored codes). The import is all or nothing: any error rolls back
-every change and the report names the sheet, the row and the column of each problem.
+either language (or as the stored codes). This module only reads: `parse_roadmap` checks a file and returns a
+`RoadmapPlan` (what is new, changed, unchanged and missing, or the problems with their sheet, row and column);
+`services.roadmap_import` writes the plan through the project, duty and milestone services, all or nothing.
+The template's example row (code X-001, title «Example: …») is skipped.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
@@ -72,6 +73,9 @@ SHEETS: list[tuple[str, Promise, list[tuple[str, Promise]]]] = [
     ("milestones", gettext_lazy("Milestones"), MILESTONE_COLUMNS),
 ]
 DATE_FORMAT = "DD.MM.YYYY"
+# The template's example row: shown to explain the columns, skipped by the import.
+EXAMPLE_CODE = "X-001"
+EXAMPLE_TITLE = gettext_lazy("Example: charging stations in the industrial zone")
 
 
 def _in_all_languages(label: Promise) -> set[str]:
@@ -156,8 +160,8 @@ def roadmap_workbook(*, partner: Organisation, projects: QuerySet[Project] | Non
     else:
         ws_projects.append(
             [
-                "X-001",
-                _("Example: charging stations in the industrial zone"),
+                EXAMPLE_CODE,
+                str(EXAMPLE_TITLE),
                 partner.slug,
                 str(Project.Category.TRANSPORT.label),
                 str(Project.Status.PREPARATION.label),
@@ -171,9 +175,9 @@ def roadmap_workbook(*, partner: Organisation, projects: QuerySet[Project] | Non
                 None,
             ]
         )
-        ws_duties.append(["X-001", partner.slug, _("Supplies the equipment")])
+        ws_duties.append([EXAMPLE_CODE, partner.slug, _("Supplies the equipment")])
         if ws_milestones is not None:
-            ws_milestones.append(["X-001", _("Design approved"), partner.slug, date(2027, 6, 30), None])
+            ws_milestones.append([EXAMPLE_CODE, _("Design approved"), partner.slug, date(2027, 6, 30), None])
     for ws, columns in ((ws_projects, PROJECT_COLUMNS), (ws_duties, DUTY_COLUMNS), (ws_milestones, MILESTONE_COLUMNS)):
         if ws is not None:
             _date_cells(ws, columns)
@@ -202,20 +206,59 @@ class RowError:
 
 
 @dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    duties: int = 0
-    milestones: int = 0
+class ProjectRow:
+    """One valid project row: the values a project will have after the import."""
+
+    code: str
+    values: dict[str, Any]
+    title: str
+    changes: list[str] = field(default_factory=list)  # labels of what changes for an existing project
+
+
+@dataclass
+class RoadmapPlan:
+    """What importing a file would do: checked rows, and the difference from the road map as it is.
+
+    Built by `parse_roadmap` without writing anything; `services.roadmap_import` applies it.
+    """
+
     errors: list[RowError] = field(default_factory=list)
+    projects: list[ProjectRow] = field(default_factory=list)
+    duties: dict[str, list[tuple[Organisation, str]]] = field(default_factory=dict)
+    milestones: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    has_milestones: bool = False
+    new: list[ProjectRow] = field(default_factory=list)
+    changed: list[ProjectRow] = field(default_factory=list)
+    unchanged: list[ProjectRow] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # codes of the partner's projects that are not in the file
+    removed_titles: dict[str, str] = field(default_factory=dict)
+    examples_skipped: int = 0
+    delete_missing: bool = False
+    applied: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def created(self) -> int:
+        return len(self.new)
 
-class _Rollback(Exception):
-    pass
+    @property
+    def updated(self) -> int:
+        return len(self.changed) + len(self.unchanged)
+
+    @property
+    def duty_count(self) -> int:
+        return sum(len(v) for v in self.duties.values())
+
+    @property
+    def milestone_count(self) -> int:
+        return sum(len(v) for v in self.milestones.values())
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed or (self.removed and self.delete_missing))
 
 
 def _cell_text(value: Any) -> str:
@@ -245,10 +288,10 @@ def _parse_date(value: Any) -> date | None:
 class _Sheet:
     """One worksheet read into dicts keyed by column key, with the column letters remembered."""
 
-    def __init__(self, key: str, title: str, columns: list[tuple[str, Promise]], ws: Any, report: ImportReport):
+    def __init__(self, key: str, title: str, columns: list[tuple[str, Promise]], ws: Any, plan: RoadmapPlan):
         self.key = key
         self.title = title
-        self.report = report
+        self.plan = plan
         self.letters: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.rows: list[tuple[int, dict[str, Any]]] = []
@@ -294,28 +337,26 @@ class _Sheet:
         return f"{letter} «{label}»" if letter else f"«{label}»"
 
     def error(self, row: int | None, column: str, message: str) -> None:
-        self.report.errors.append(RowError(sheet=self.title, row=row, column=column, message=message))
+        self.plan.errors.append(RowError(sheet=self.title, row=row, column=column, message=message))
 
     def cell_error(self, row: int, col_key: str, message: str) -> None:
         self.error(row, self.column(col_key), message)
 
 
-def _open_workbook(file: IO[bytes], report: ImportReport) -> Any:
+def _open_workbook(file: IO[bytes], plan: RoadmapPlan) -> Any:
     data = file.read(MAX_IMPORT_BYTES + 1)
     if not data:
-        report.errors.append(RowError("", None, "", _("The file is empty.")))
+        plan.errors.append(RowError("", None, "", _("The file is empty.")))
         return None
     if len(data) > MAX_IMPORT_BYTES:
-        report.errors.append(
+        plan.errors.append(
             RowError("", None, "", _("The file is too big: at most %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // 2**20})
         )
         return None
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError):
-        report.errors.append(
-            RowError("", None, "", _("This is not an XLSX file. Download the template and fill it in."))
-        )
+        plan.errors.append(RowError("", None, "", _("This is not an XLSX file. Download the template and fill it in.")))
         return None
 
 
@@ -329,30 +370,28 @@ def _find_sheet(wb: Any, position: int, label: Promise) -> Any:
     return None
 
 
-def roadmap_import_file(*, partner: Organisation, file: IO[bytes]) -> ImportReport:
-    report = ImportReport()
-    wb = _open_workbook(file, report)
+def parse_roadmap(*, partner: Organisation, file: IO[bytes]) -> RoadmapPlan:
+    """Read and check a road-map file; say what it would change. Reads the database, never writes to it."""
+    plan = RoadmapPlan()
+    wb = _open_workbook(file, plan)
     if wb is None:
-        return report
+        return plan
     sheets: dict[str, _Sheet] = {}
     for position, (key, label, columns) in enumerate(SHEETS):
         ws = _find_sheet(wb, position, label)
         if ws is None:
             if key == "projects":
-                report.errors.append(RowError(str(label), None, "", _("The sheet of projects is missing.")))
+                plan.errors.append(RowError(str(label), None, "", _("The sheet of projects is missing.")))
             continue
-        sheets[key] = _Sheet(key, str(label), columns, ws, report)
+        sheets[key] = _Sheet(key, str(label), columns, ws, plan)
     wb.close()
-    if report.errors:
-        return report
-    try:
-        with transaction.atomic():
-            _apply(partner, sheets, report)
-            if report.errors:
-                raise _Rollback
-    except _Rollback:
-        report.created = report.updated = report.duties = report.milestones = 0
-    return report
+    if plan.errors:
+        return plan
+    _check(partner, sheets, plan)
+    if plan.errors:
+        plan.projects, plan.duties, plan.milestones = [], {}, {}
+        plan.new, plan.changed, plan.unchanged, plan.removed = [], [], [], []
+    return plan
 
 
 def _lookups() -> tuple[dict[str, str], dict[str, str]]:
@@ -393,18 +432,30 @@ def _validation_errors(sheet: _Sheet, row: int, exc: ValidationError) -> None:
             sheet.error(row, "", str(message))
 
 
-def _apply(partner: Organisation, sheets: dict[str, _Sheet], report: ImportReport) -> None:
+def _example_titles() -> set[str]:
+    return _in_all_languages(EXAMPLE_TITLE)
+
+
+def _check(partner: Organisation, sheets: dict[str, _Sheet], plan: RoadmapPlan) -> None:
     categories, statuses = _lookups()
     orgs = {o.slug: o for o in Organisation.objects.all().only("id", "slug", "short_name")}
     sites = {s.slug: s for s in Site.objects.all().only("id", "slug")}
     agreements = {a.slug: a for a in Agreement.objects.all().only("id", "slug")}
-    existing = {p.code: p for p in Project.objects.filter(partner=partner)}
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(partner=partner).prefetch_related("duties", "milestones").order_by("code")
+    }
     in_file: dict[str, Project] = {}
     failed_codes: set[str] = set()
+    example_codes: set[str] = set()
     projects_sheet = sheets["projects"]
     for number, row in projects_sheet.rows:
         code = _cell_text(row.get("code"))
-        errors_before = len(report.errors)
+        if code == EXAMPLE_CODE and _cell_text(row.get("title")).casefold() in _example_titles():
+            example_codes.add(code)
+            plan.examples_skipped += 1
+            continue
+        errors_before = len(plan.errors)
         if not code:
             projects_sheet.cell_error(number, "code", _("The code is required."))
         elif code in in_file:
@@ -466,30 +517,25 @@ def _apply(partner: Organisation, sheets: dict[str, _Sheet], report: ImportRepor
                 projects_sheet.cell_error(
                     number, key, _("«%(value)s» is not a date (use DD.MM.YYYY).") % {"value": exc.args[0]}
                 )
-        if len(report.errors) > errors_before:
+        if len(plan.errors) > errors_before:
             failed_codes.add(code)
             continue
-        project = existing.get(code) or Project(partner=partner, code=code)
-        is_new = project.pk is None
-        for name, value in values.items():
-            setattr(project, name, value)
+        current = existing.get(code)
+        candidate = Project(pk=current.pk if current else None, partner=partner, code=code, **values)
+        candidate._state.adding = current is None  # an existing project does not collide with itself
         try:
-            project.full_clean()
+            candidate.full_clean(validate_unique=False)
         except ValidationError as exc:
             _validation_errors(projects_sheet, number, exc)
             failed_codes.add(code)
             continue
-        project.save()
-        in_file[code] = project
-        if is_new:
-            report.created += 1
-        else:
-            report.updated += 1
+        in_file[code] = candidate
+        plan.projects.append(ProjectRow(code=code, values=values, title=values["title"]))
 
     def project_for(sheet: _Sheet, number: int, row: dict[str, Any]) -> Project | None:
         code = _cell_text(row.get("project"))
         project = in_file.get(code)
-        if project is None and code not in failed_codes:
+        if project is None and code not in failed_codes and code not in example_codes:
             sheet.cell_error(
                 number, "project", _("The project «%(code)s» is not on the sheet of projects.") % {"code": code}
             )
@@ -508,8 +554,9 @@ def _apply(partner: Organisation, sheets: dict[str, _Sheet], report: ImportRepor
 
     duties_sheet = sheets.get("duties")
     if duties_sheet is not None:
-        Duty.objects.filter(project__in=list(in_file.values())).delete()
         for number, row in duties_sheet.rows:
+            if _cell_text(row.get("project")) in example_codes:
+                continue
             target = project_for(duties_sheet, number, row)
             organisation = org_for(duties_sheet, number, "organisation", row, True)
             text = _cell_text(row.get("text"))
@@ -517,19 +564,19 @@ def _apply(partner: Organisation, sheets: dict[str, _Sheet], report: ImportRepor
                 duties_sheet.cell_error(number, "text", _("This column is required."))
             if target is None or organisation is None or not text:
                 continue
-            duty = Duty(project=target, organisation=organisation, text=text)
             try:
-                duty.full_clean()
+                Duty(project=target, organisation=organisation, text=text).full_clean(exclude=["project"])
             except ValidationError as exc:
                 _validation_errors(duties_sheet, number, exc)
                 continue
-            duty.save()
-            report.duties += 1
+            plan.duties.setdefault(target.code, []).append((organisation, text))
     milestones_sheet = sheets.get("milestones")
+    plan.has_milestones = milestones_sheet is not None
     if milestones_sheet is not None:
-        Milestone.objects.filter(project__in=list(in_file.values())).delete()
         for number, row in milestones_sheet.rows:
-            errors_before = len(report.errors)
+            if _cell_text(row.get("project")) in example_codes:
+                continue
+            errors_before = len(plan.errors)
             owner = project_for(milestones_sheet, number, row)
             responsible = org_for(milestones_sheet, number, "responsible", row, False)
             title = _cell_text(row.get("title"))
@@ -546,15 +593,48 @@ def _apply(partner: Organisation, sheets: dict[str, _Sheet], report: ImportRepor
             if "due_on" in dates and dates["due_on"] is None:
                 milestones_sheet.cell_error(number, "due_on", _("This column is required."))
             due_on = dates.get("due_on")
-            if len(report.errors) > errors_before or owner is None or due_on is None:
+            if len(plan.errors) > errors_before or owner is None or due_on is None:
                 continue
-            milestone = Milestone(
-                project=owner, title=title, responsible=responsible, due_on=due_on, done_on=dates.get("done_on")
-            )
+            item = {"title": title, "responsible": responsible, "due_on": due_on, "done_on": dates.get("done_on")}
             try:
-                milestone.full_clean()
+                Milestone(project=owner, **item).full_clean(exclude=["project"])
             except ValidationError as exc:
                 _validation_errors(milestones_sheet, number, exc)
                 continue
-            milestone.save()
-            report.milestones += 1
+            plan.milestones.setdefault(owner.code, []).append(item)
+    _compare(plan, existing)
+
+
+def _compare(plan: RoadmapPlan, existing: dict[str, Project]) -> None:
+    """Sort the file's projects into new, changed and unchanged, naming what changes; list those not in the file."""
+    labels = {key: str(label) for key, label in PROJECT_COLUMNS}
+    for row in plan.projects:
+        current = existing.get(row.code)
+        if current is None:
+            plan.new.append(row)
+            continue
+        for name, value in row.values.items():
+            before = getattr(current, f"{name}_id") if name in ("agreement", "site") else getattr(current, name)
+            after = value.pk if name in ("agreement", "site") and value is not None else value
+            if before != after:
+                row.changes.append(labels.get(name, name))
+        duties_before = sorted((d.organisation_id, d.text) for d in current.duties.all())
+        duties_after = sorted((o.pk, t) for o, t in plan.duties.get(row.code, []))
+        if duties_before != duties_after:
+            row.changes.append(str(SHEETS[1][1]))
+        if plan.has_milestones:
+            milestones_before = sorted(
+                (m.title, m.responsible_id, m.due_on, m.done_on) for m in current.milestones.all()
+            )
+            milestones_after = sorted(
+                (m["title"], m["responsible"].pk if m["responsible"] else None, m["due_on"], m["done_on"])
+                for m in plan.milestones.get(row.code, [])
+            )
+            if milestones_before != milestones_after:
+                row.changes.append(str(SHEETS[2][1]))
+        (plan.changed if row.changes else plan.unchanged).append(row)
+    in_file = {row.code for row in plan.projects}
+    for code, project in existing.items():
+        if code not in in_file:
+            plan.removed.append(code)
+            plan.removed_titles[code] = project.title

@@ -52,7 +52,61 @@ class OperatorAccess:
         return is_operator(request.user) or super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class OperatorAdmin(OperatorAccess, admin.ModelAdmin):
+class ServiceWrites:
+    """The back-office writes only through services, with the operator as the actor of every audit entry.
+
+    A model admin sets `service_fields` and implements `service_create(fields, actor)`,
+    `service_update(obj, fields, actor)` and `service_delete(obj, actor)`; `inline_writes` maps each inline's model
+    to its `(save(obj, actor), delete(obj, actor))` services. Deleting from the list goes through the same delete.
+    Read-only admins (no add, change or delete) need none of them.
+    """
+
+    service_fields: set[str] = set()
+    inline_writes: dict[Any, tuple[Any, Any]] = {}
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        raise NotImplementedError
+
+    def service_update(self, obj: Any, fields: dict[str, Any], actor: Any) -> Any:
+        raise NotImplementedError
+
+    def service_delete(self, obj: Any, actor: Any) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = {name: value for name, value in form.cleaned_data.items() if name in self.service_fields}
+        if change:
+            self.service_update(obj, fields, request.user)
+            return
+        created = self.service_create(fields, request.user)
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(obj, request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.service_delete(obj, request.user)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # many-to-many fields, if any, are among `service_fields`: the services set them
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        if not instances and not formset.deleted_objects:
+            return  # nothing to write (read-only inlines end here)
+        save, delete = self.inline_writes[formset.model]
+        for obj in formset.deleted_objects:
+            delete(obj, request.user)
+        for obj in instances:
+            save(obj, request.user)
+
+
+class OperatorAdmin(OperatorAccess, ServiceWrites, admin.ModelAdmin):
     pass
 
 
@@ -108,11 +162,45 @@ class MembershipInline(OperatorTabularInline):
     extra = 0
 
 
+def _save_residency(obj: Residency, actor: Any) -> Any:
+    if obj.pk is None:
+        fields = {name: getattr(obj, name) for name in services.RESIDENCY_FIELDS - {"organisation", "site"}}
+        return services.residency_create(organisation=obj.organisation, site=obj.site, actor=actor, **fields)
+    return services.residency_update(residency=obj, actor=actor)
+
+
+def _save_production(obj: Production, actor: Any) -> Any:
+    if obj.pk is None:
+        fields = {name: getattr(obj, name) for name in services.PRODUCTION_FIELDS - {"organisation", "product"}}
+        return services.production_create(organisation=obj.organisation, product=obj.product, actor=actor, **fields)
+    return services.production_update(production=obj, actor=actor)
+
+
+INLINE_WRITES: dict[Any, tuple[Any, Any]] = {
+    Residency: (_save_residency, lambda obj, actor: services.residency_delete(residency=obj, actor=actor)),
+    Production: (_save_production, lambda obj, actor: services.production_delete(production=obj, actor=actor)),
+    Membership: (
+        lambda obj, actor: services.membership_save(membership=obj, actor=actor),
+        lambda obj, actor: services.membership_remove(membership=obj, actor=actor),
+    ),
+}
+
+
 @admin.register(Industry)
 class IndustryAdmin(OperatorAdmin):
     list_display = ("name", "name_en", "slug")
     search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
+    service_fields = {"name", "name_en", "slug"}
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.industry_save(industry=Industry(**fields), actor=actor)
+
+    def service_update(self, obj: Industry, fields: dict[str, Any], actor: Any) -> Any:
+        return services.industry_save(industry=obj, actor=actor)
+
+    def service_delete(self, obj: Industry, actor: Any) -> None:
+        services.industry_delete(industry=obj, actor=actor)
 
 
 @admin.register(Site)
@@ -124,6 +212,17 @@ class SiteAdmin(ServiceValidatedAdmin):
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
     inlines = [ResidencyInline]
+    service_fields = services.SITE_FIELDS
+    inline_writes = INLINE_WRITES
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.site_create(actor=actor, **fields)
+
+    def service_update(self, obj: Site, fields: dict[str, Any], actor: Any) -> Any:
+        return services.site_update(site=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Site, actor: Any) -> None:
+        services.site_delete(site=obj, actor=actor)
 
 
 @admin.register(Organisation)
@@ -135,6 +234,17 @@ class OrganisationAdmin(ServiceValidatedAdmin):
     autocomplete_fields = ("parent", "industry")
     list_select_related = ("industry", "parent")
     inlines = [ResidencyInline, ProductionInline, MembershipInline]
+    service_fields = services.ORGANISATION_FIELDS
+    inline_writes = INLINE_WRITES
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.organisation_create(actor=actor, **fields)
+
+    def service_update(self, obj: Organisation, fields: dict[str, Any], actor: Any) -> Any:
+        return services.organisation_update(organisation=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Organisation, actor: Any) -> None:
+        services.organisation_delete(organisation=obj, actor=actor)
 
 
 @admin.register(Production)
@@ -146,6 +256,16 @@ class ProductionAdmin(ServiceValidatedAdmin):
     autocomplete_fields = ("organisation", "site", "industry")
     list_select_related = ("organisation", "site")
     date_hierarchy = "opened_on"
+    service_fields = services.PRODUCTION_FIELDS
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.production_create(actor=actor, **fields)
+
+    def service_update(self, obj: Production, fields: dict[str, Any], actor: Any) -> Any:
+        return services.production_update(production=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Production, actor: Any) -> None:
+        services.production_delete(production=obj, actor=actor)
 
 
 @admin.register(Residency)
@@ -156,6 +276,16 @@ class ResidencyAdmin(ServiceValidatedAdmin):
     search_fields = ("organisation__short_name", "site__name")
     autocomplete_fields = ("organisation", "site")
     list_select_related = ("organisation", "site")
+    service_fields = services.RESIDENCY_FIELDS
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.residency_create(actor=actor, **fields)
+
+    def service_update(self, obj: Residency, fields: dict[str, Any], actor: Any) -> Any:
+        return services.residency_update(residency=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Residency, actor: Any) -> None:
+        services.residency_delete(residency=obj, actor=actor)
 
 
 @admin.register(Membership)
@@ -164,23 +294,46 @@ class MembershipAdmin(OperatorAdmin):
     search_fields = ("user__username", "user__email", "organisation__short_name")
     autocomplete_fields = ("organisation",)
     list_select_related = ("user", "organisation")
+    service_fields = {"user", "organisation"}
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.membership_add(actor=actor, **fields)
+
+    def service_update(self, obj: Membership, fields: dict[str, Any], actor: Any) -> Any:
+        return services.membership_save(membership=obj, actor=actor)
+
+    def service_delete(self, obj: Membership, actor: Any) -> None:
+        services.membership_remove(membership=obj, actor=actor)
 
 
 @admin.register(StatusKind)
 class StatusKindAdmin(OperatorAdmin):
     list_display = ("name", "code", "term_years")
     search_fields = ("name", "name_en", "code")
+    service_fields = {"code", "name", "name_en", "benefits", "term_years"}
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_kind_save(kind=StatusKind(**fields), actor=actor)
+
+    def service_update(self, obj: StatusKind, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_kind_save(kind=obj, actor=actor)
+
+    def service_delete(self, obj: StatusKind, actor: Any) -> None:
+        services.status_kind_delete(kind=obj, actor=actor)
 
 
 class AnnualReportInline(OperatorTabularInline):
     model = AnnualReport
     extra = 0
     fields = ("year", "jobs", "productions_launched", "investment", "submitted_on", "meets_obligations")
-    readonly_fields = ("meets_obligations",)
+    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # reports are filed through the annual confirmation, which computes the result
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class StatusTermFilter(admin.SimpleListFilter):
@@ -215,6 +368,16 @@ class StatusAdmin(OperatorAdmin):
     readonly_fields = ("flag_reason",)
     inlines = [AnnualReportInline]
     actions = ["run_confirmation_check"]
+    service_fields = services.STATUS_FIELDS
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_create(actor=actor, **fields)
+
+    def service_update(self, obj: Status, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_update(status=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: Status, actor: Any) -> None:
+        services.status_delete(status=obj, actor=actor)
 
     @admin.display(description=gettext_lazy("term"))
     def term_label(self, obj: Status) -> str:
@@ -227,7 +390,7 @@ class StatusAdmin(OperatorAdmin):
 
     @admin.action(description=gettext_lazy("Check last year's annual confirmations now"))
     def run_confirmation_check(self, request: HttpRequest, queryset: QuerySet[Status]) -> None:
-        flagged = services.status_confirmation_check()
+        flagged = services.status_confirmation_check(actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -262,20 +425,16 @@ class StatusApplicationAdmin(OperatorAdmin):
     inlines = [ExpertVerdictInline]
     actions = ["start_review", "add_verdict", "approve", "reject"]
 
-    def save_model(self, request: HttpRequest, obj: StatusApplication, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = services.status_application_submit(
-            applicant=obj.applicant,
-            kind=obj.kind,
-            site=obj.site,
-            submitted_on=obj.submitted_on,
-            obliged_jobs=obj.obliged_jobs,
-            obliged_productions=obj.obliged_productions,
-            obliged_investment=obj.obliged_investment,
-        )
-        obj.pk = created.pk
+    service_fields = services.APPLICATION_FIELDS
+
+    def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_application_submit(actor=actor, **fields)
+
+    def service_update(self, obj: StatusApplication, fields: dict[str, Any], actor: Any) -> Any:
+        return services.status_application_update(application=obj, actor=actor, **fields)
+
+    def service_delete(self, obj: StatusApplication, actor: Any) -> None:
+        services.status_application_delete(application=obj, actor=actor)
 
     def _each(self, request: HttpRequest, queryset: QuerySet[StatusApplication], action: Any, done: Any) -> None:
         ok = 0
@@ -294,7 +453,7 @@ class StatusApplicationAdmin(OperatorAdmin):
         self._each(
             request,
             queryset,
-            lambda a: services.status_application_start_review(application=a),
+            lambda a: services.status_application_start_review(application=a, actor=request.user),
             lambda n: ngettext(
                 "%(n)s application sent to expert review.", "%(n)s applications sent to expert review.", n
             ),
@@ -305,7 +464,7 @@ class StatusApplicationAdmin(OperatorAdmin):
         self._each(
             request,
             queryset,
-            lambda a: services.status_application_approve(application=a),
+            lambda a: services.status_application_approve(application=a, actor=request.user),
             lambda n: ngettext(
                 "%(n)s application approved; the status is granted.",
                 "%(n)s applications approved; the statuses are granted.",
@@ -339,6 +498,7 @@ class StatusApplicationAdmin(OperatorAdmin):
                     verdict=data["verdict"],
                     comment=data["comment"],
                     expert=request.user,
+                    actor=request.user,
                 ),
                 lambda n: ngettext("Verdict added to %(n)s application.", "Verdict added to %(n)s applications.", n),
             )
@@ -353,7 +513,7 @@ class StatusApplicationAdmin(OperatorAdmin):
             self._each(
                 request,
                 queryset,
-                lambda a: services.status_application_reject(application=a, reason=reason),
+                lambda a: services.status_application_reject(application=a, reason=reason, actor=request.user),
                 lambda n: ngettext("%(n)s application rejected.", "%(n)s applications rejected.", n),
             )
             return None

@@ -395,7 +395,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     with transaction.atomic():
         data["parent"] = _ref(Organisation, data.get("parent"), "parent")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
-        organisation = _service_call(services.organisation_create, **data)
+        organisation = _service_call(services.organisation_create, actor=request.auth, **data)
     return Reply(201, organisation)
 
 
@@ -425,7 +425,9 @@ def update_organisation(
                 data[text] = ""
         if "name_variants" in data and data["name_variants"] is None:
             data["name_variants"] = []
-        organisation = _service_call(services.organisation_update, organisation=organisation, **data)
+        organisation = _service_call(
+            services.organisation_update, organisation=organisation, actor=request.auth, **data
+        )
     return Reply(200, organisation)
 
 
@@ -482,7 +484,7 @@ def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
         data["organisation"] = _ref(Organisation, data["organisation"], "organisation")
         data["site"] = _ref(Site, data.get("site"), "site")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
-        production = _service_call(services.production_create, **data)
+        production = _service_call(services.production_create, actor=request.auth, **data)
     return Reply(201, _production(production.pk))
 
 
@@ -507,7 +509,7 @@ def update_production(
             data["site"] = _ref(Site, data["site"], "site")
         if "industry" in data:
             data["industry"] = _ref(Industry, data["industry"], "industry")
-        _service_call(services.production_update, production=production, **data)
+        _service_call(services.production_update, production=production, actor=request.auth, **data)
     return Reply(200, _production(production_id))
 
 

@@ -15,11 +15,14 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mosprom.core.audit import acting_as, audit_event
+
 from . import rules
 from .models import (
     AnnualReport,
     ExpertVerdict,
     Industry,
+    Membership,
     Organisation,
     Production,
     Residency,
@@ -174,21 +177,23 @@ def _validate_site(site: Site) -> None:
 
 
 @transaction.atomic
-def site_create(*, name: str, kind: str, slug: str = "", **fields: Any) -> Site:
-    site = Site(name=name, kind=kind)
-    _apply(site, fields, SITE_FIELDS)
-    site.slug = slug or _unique_slug(Site, slug_from(name))
-    _validate_site(site)
-    site.save()
-    return site
+def site_create(*, name: str, kind: str, slug: str = "", actor: Any = None, **fields: Any) -> Site:
+    with acting_as(actor):
+        site = Site(name=name, kind=kind)
+        _apply(site, fields, SITE_FIELDS)
+        site.slug = slug or _unique_slug(Site, slug_from(name))
+        _validate_site(site)
+        site.save()
+        return site
 
 
 @transaction.atomic
-def site_update(*, site: Site, **fields: Any) -> Site:
-    _apply(site, fields, SITE_FIELDS)
-    _validate_site(site)
-    site.save()
-    return site
+def site_update(*, site: Site, actor: Any = None, **fields: Any) -> Site:
+    with acting_as(actor):
+        _apply(site, fields, SITE_FIELDS)
+        _validate_site(site)
+        site.save()
+        return site
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -242,21 +247,25 @@ def _validate_organisation(org: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, short_name: str, full_name: str = "", slug: str = "", **fields: Any) -> Organisation:
-    org = Organisation(short_name=short_name, full_name=full_name or short_name)
-    _apply(org, fields, ORGANISATION_FIELDS)
-    org.slug = slug or _unique_slug(Organisation, slug_from(short_name))
-    _validate_organisation(org)
-    org.save()
-    return org
+def organisation_create(
+    *, short_name: str, full_name: str = "", slug: str = "", actor: Any = None, **fields: Any
+) -> Organisation:
+    with acting_as(actor):
+        org = Organisation(short_name=short_name, full_name=full_name or short_name)
+        _apply(org, fields, ORGANISATION_FIELDS)
+        org.slug = slug or _unique_slug(Organisation, slug_from(short_name))
+        _validate_organisation(org)
+        org.save()
+        return org
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields: Any) -> Organisation:
-    _apply(organisation, fields, ORGANISATION_FIELDS)
-    _validate_organisation(organisation)
-    organisation.save()
-    return organisation
+def organisation_update(*, organisation: Organisation, actor: Any = None, **fields: Any) -> Organisation:
+    with acting_as(actor):
+        _apply(organisation, fields, ORGANISATION_FIELDS)
+        _validate_organisation(organisation)
+        organisation.save()
+        return organisation
 
 
 # --- industries, productions, residencies --------------------------------------------------------
@@ -277,20 +286,22 @@ def _validate_production(production: Production) -> None:
 
 
 @transaction.atomic
-def production_create(*, organisation: Organisation, product: str, **fields: Any) -> Production:
-    production = Production(organisation=organisation, product=product)
-    _apply(production, fields, PRODUCTION_FIELDS)
-    _validate_production(production)
-    production.save()
-    return production
+def production_create(*, organisation: Organisation, product: str, actor: Any = None, **fields: Any) -> Production:
+    with acting_as(actor):
+        production = Production(organisation=organisation, product=product)
+        _apply(production, fields, PRODUCTION_FIELDS)
+        _validate_production(production)
+        production.save()
+        return production
 
 
 @transaction.atomic
-def production_update(*, production: Production, **fields: Any) -> Production:
-    _apply(production, fields, PRODUCTION_FIELDS)
-    _validate_production(production)
-    production.save()
-    return production
+def production_update(*, production: Production, actor: Any = None, **fields: Any) -> Production:
+    with acting_as(actor):
+        _apply(production, fields, PRODUCTION_FIELDS)
+        _validate_production(production)
+        production.save()
+        return production
 
 
 def _validate_residency(residency: Residency) -> None:
@@ -303,20 +314,22 @@ def _validate_residency(residency: Residency) -> None:
 
 
 @transaction.atomic
-def residency_create(*, organisation: Organisation, site: Site, **fields: Any) -> Residency:
-    residency = Residency(organisation=organisation, site=site)
-    _apply(residency, fields, RESIDENCY_FIELDS)
-    _validate_residency(residency)
-    residency.save()
-    return residency
+def residency_create(*, organisation: Organisation, site: Site, actor: Any = None, **fields: Any) -> Residency:
+    with acting_as(actor):
+        residency = Residency(organisation=organisation, site=site)
+        _apply(residency, fields, RESIDENCY_FIELDS)
+        _validate_residency(residency)
+        residency.save()
+        return residency
 
 
 @transaction.atomic
-def residency_update(*, residency: Residency, **fields: Any) -> Residency:
-    _apply(residency, fields, RESIDENCY_FIELDS)
-    _validate_residency(residency)
-    residency.save()
-    return residency
+def residency_update(*, residency: Residency, actor: Any = None, **fields: Any) -> Residency:
+    with acting_as(actor):
+        _apply(residency, fields, RESIDENCY_FIELDS)
+        _validate_residency(residency)
+        residency.save()
+        return residency
 
 
 # --- status applications ------------------------------------------------------------------------
@@ -336,19 +349,21 @@ def status_application_submit(
     obliged_jobs: int = 0,
     obliged_productions: int = 0,
     obliged_investment: Decimal | int = Decimal("0"),
+    actor: Any = None,
 ) -> StatusApplication:
-    application = StatusApplication(
-        applicant=applicant,
-        kind=kind,
-        site=site,
-        submitted_on=submitted_on or timezone.localdate(),
-        obliged_jobs=obliged_jobs,
-        obliged_productions=obliged_productions,
-        obliged_investment=Decimal(obliged_investment),
-    )
-    _clean(application)
-    application.save()
-    return application
+    with acting_as(actor):
+        application = StatusApplication(
+            applicant=applicant,
+            kind=kind,
+            site=site,
+            submitted_on=submitted_on or timezone.localdate(),
+            obliged_jobs=obliged_jobs,
+            obliged_productions=obliged_productions,
+            obliged_investment=Decimal(obliged_investment),
+        )
+        _clean(application)
+        application.save()
+        return application
 
 
 def _locked(application: StatusApplication) -> StatusApplication:
@@ -356,13 +371,15 @@ def _locked(application: StatusApplication) -> StatusApplication:
 
 
 @transaction.atomic
-def status_application_start_review(*, application: StatusApplication) -> StatusApplication:
-    app = _locked(application)
-    if app.state != StatusApplication.State.SUBMITTED:
-        raise _state_error(app, _("Only a submitted application can go to expert review; this one is «%(state)s»."))
-    app.state = StatusApplication.State.UNDER_REVIEW
-    app.save(update_fields=["state", "updated_at"])
-    return app
+def status_application_start_review(*, application: StatusApplication, actor: Any = None) -> StatusApplication:
+    with acting_as(actor):
+        app = _locked(application)
+        if app.state != StatusApplication.State.SUBMITTED:
+            raise _state_error(app, _("Only a submitted application can go to expert review; this one is «%(state)s»."))
+        app.state = StatusApplication.State.UNDER_REVIEW
+        app.save(update_fields=["state", "updated_at"])
+        audit_event(actor=actor, action="status_review_started", obj=app)
+        return app
 
 
 @transaction.atomic
@@ -373,62 +390,85 @@ def status_application_add_verdict(
     verdict: str,
     comment: str = "",
     expert: Any = None,
+    actor: Any = None,
 ) -> ExpertVerdict:
-    app = _locked(application)
-    if app.state != StatusApplication.State.UNDER_REVIEW:
-        raise _state_error(app, _("Verdicts are added only during expert review; this application is «%(state)s»."))
-    if not expert_name.strip():
-        raise ValidationError({"expert_name": [ValidationError(_("Name the expert."), code="required")]})
-    if verdict not in ExpertVerdict.Verdict.values:
-        raise ValidationError({"verdict": [ValidationError(_("Choose «supports» or «opposes»."), code="invalid")]})
-    return ExpertVerdict.objects.create(
-        application=app, expert=expert, expert_name=expert_name.strip(), verdict=verdict, comment=comment.strip()
-    )
+    with acting_as(actor):
+        app = _locked(application)
+        if app.state != StatusApplication.State.UNDER_REVIEW:
+            raise _state_error(app, _("Verdicts are added only during expert review; this application is «%(state)s»."))
+        if not expert_name.strip():
+            raise ValidationError({"expert_name": [ValidationError(_("Name the expert."), code="required")]})
+        if verdict not in ExpertVerdict.Verdict.values:
+            raise ValidationError({"verdict": [ValidationError(_("Choose «supports» or «opposes»."), code="invalid")]})
+        added = ExpertVerdict.objects.create(
+            application=app, expert=expert, expert_name=expert_name.strip(), verdict=verdict, comment=comment.strip()
+        )
+        audit_event(actor=actor, action="status_verdict_added", obj=app, data={"verdict": verdict})
+        return added
 
 
 @transaction.atomic
 def status_application_approve(
-    *, application: StatusApplication, granted_on: date | None = None, number: str = ""
+    *,
+    application: StatusApplication,
+    granted_on: date | None = None,
+    number: str = "",
+    actor: Any = None,
 ) -> Status:
-    app = _locked(application)
-    if app.state != StatusApplication.State.UNDER_REVIEW:
-        raise _state_error(app, _("Only an application under expert review can be approved; this one is «%(state)s»."))
-    if not app.verdicts.exists():
-        raise ValidationError(_("At least one expert verdict is needed before approval."), code="no_verdict")
-    granted = granted_on or timezone.localdate()
-    status = Status.objects.create(
-        kind=app.kind,
-        holder=app.applicant,
-        site=app.site,
-        number=number,
-        granted_on=granted,
-        valid_until=rules.status_valid_until(granted_on=granted, term_years=app.kind.term_years),
-        obliged_jobs=app.obliged_jobs,
-        obliged_productions=app.obliged_productions,
-        obliged_investment=app.obliged_investment,
-        is_demo=app.applicant.is_demo,
-    )
-    app.state = StatusApplication.State.APPROVED
-    app.decided_on = granted
-    app.status = status
-    app.save(update_fields=["state", "decided_on", "status", "updated_at"])
-    return status
+    with acting_as(actor):
+        app = _locked(application)
+        if app.state != StatusApplication.State.UNDER_REVIEW:
+            raise _state_error(
+                app, _("Only an application under expert review can be approved; this one is «%(state)s».")
+            )
+        if not app.verdicts.exists():
+            raise ValidationError(_("At least one expert verdict is needed before approval."), code="no_verdict")
+        granted = granted_on or timezone.localdate()
+        status = Status.objects.create(
+            kind=app.kind,
+            holder=app.applicant,
+            site=app.site,
+            number=number,
+            granted_on=granted,
+            valid_until=rules.status_valid_until(granted_on=granted, term_years=app.kind.term_years),
+            obliged_jobs=app.obliged_jobs,
+            obliged_productions=app.obliged_productions,
+            obliged_investment=app.obliged_investment,
+            is_demo=app.applicant.is_demo,
+        )
+        app.state = StatusApplication.State.APPROVED
+        app.decided_on = granted
+        app.status = status
+        app.save(update_fields=["state", "decided_on", "status", "updated_at"])
+        audit_event(
+            actor=actor,
+            action="status_approved",
+            obj=app,
+            data={"status_id": status.pk, "granted_on": granted.isoformat(), "kind": app.kind.code},
+        )
+        return status
 
 
 @transaction.atomic
 def status_application_reject(
-    *, application: StatusApplication, reason: str, decided_on: date | None = None
+    *,
+    application: StatusApplication,
+    reason: str,
+    decided_on: date | None = None,
+    actor: Any = None,
 ) -> StatusApplication:
-    app = _locked(application)
-    if app.state not in (StatusApplication.State.SUBMITTED, StatusApplication.State.UNDER_REVIEW):
-        raise _state_error(app, _("This application is already «%(state)s» and cannot be rejected."))
-    if not reason.strip():
-        raise ValidationError({"rejection_reason": [ValidationError(_("Give the reason."), code="required")]})
-    app.state = StatusApplication.State.REJECTED
-    app.rejection_reason = reason.strip()
-    app.decided_on = decided_on or timezone.localdate()
-    app.save(update_fields=["state", "rejection_reason", "decided_on", "updated_at"])
-    return app
+    with acting_as(actor):
+        app = _locked(application)
+        if app.state not in (StatusApplication.State.SUBMITTED, StatusApplication.State.UNDER_REVIEW):
+            raise _state_error(app, _("This application is already «%(state)s» and cannot be rejected."))
+        if not reason.strip():
+            raise ValidationError({"rejection_reason": [ValidationError(_("Give the reason."), code="required")]})
+        app.state = StatusApplication.State.REJECTED
+        app.rejection_reason = reason.strip()
+        app.decided_on = decided_on or timezone.localdate()
+        app.save(update_fields=["state", "rejection_reason", "decided_on", "updated_at"])
+        audit_event(actor=actor, action="status_rejected", obj=app, data={"kind": app.kind.code})
+        return app
 
 
 # --- annual confirmation -------------------------------------------------------------------------
@@ -443,75 +483,238 @@ def annual_report_submit(
     productions_launched: int,
     investment: Decimal | int,
     submitted_on: date | None = None,
+    actor: Any = None,
 ) -> AnnualReport:
-    if status.granted_on.year > year:
-        raise ValidationError(
-            {"year": [ValidationError(_("The status was granted after that year."), code="before_status")]}
+    with acting_as(actor):
+        if status.granted_on.year > year:
+            raise ValidationError(
+                {"year": [ValidationError(_("The status was granted after that year."), code="before_status")]}
+            )
+        if AnnualReport.objects.filter(status=status, year=year).exists():
+            raise ValidationError(
+                {"year": [ValidationError(_("A report for this year is already filed."), code="duplicate_report")]}
+            )
+        report = AnnualReport(
+            status=status,
+            year=year,
+            jobs=jobs,
+            productions_launched=productions_launched,
+            investment=Decimal(investment),
+            submitted_on=submitted_on or timezone.localdate(),
         )
-    if AnnualReport.objects.filter(status=status, year=year).exists():
-        raise ValidationError(
-            {"year": [ValidationError(_("A report for this year is already filed."), code="duplicate_report")]}
+        report.meets_obligations = rules.report_meets_obligations(
+            status=status, jobs=jobs, productions_launched=productions_launched, investment=Decimal(investment)
         )
-    report = AnnualReport(
-        status=status,
-        year=year,
-        jobs=jobs,
-        productions_launched=productions_launched,
-        investment=Decimal(investment),
-        submitted_on=submitted_on or timezone.localdate(),
-    )
-    report.meets_obligations = rules.report_meets_obligations(
-        status=status, jobs=jobs, productions_launched=productions_launched, investment=Decimal(investment)
-    )
-    _clean(report)
-    report.save()
-    return report
+        _clean(report)
+        report.save()
+        return report
 
 
-def _flag(status: Status, reason: str) -> None:
+def _flag(status: Status, actor: Any, year: int, reason: str) -> None:
     status.state = Status.State.FLAGGED
     status.flag_reason = reason
     status.save(update_fields=["state", "flag_reason", "updated_at"])
+    audit_event(actor=actor, action="status_flagged", obj=status, data={"year": year})
 
 
 @transaction.atomic
-def status_confirmation_check(*, year: int | None = None, today: date | None = None) -> list[int]:
+def status_confirmation_check(*, year: int | None = None, today: date | None = None, actor: Any = None) -> list[int]:
     """Flag active statuses with obligations whose report for `year` is missing after the deadline or fails the obligations.
 
     Idempotent: a flagged status is not flagged again. Returns the ids flagged in this run.
     """
-    today = today or timezone.localdate()
-    year = year if year is not None else today.year - 1
-    deadline = rules.report_deadline(year)
-    statuses = Status.objects.select_for_update().filter(rules.status_owes_report_q(year), state=Status.State.ACTIVE)
-    reports = {r.status_id: r for r in AnnualReport.objects.filter(year=year, status__in=statuses)}
-    flagged: list[int] = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for status in statuses:
-            report = reports.get(status.pk)
-            if report is None and rules.report_overdue(year, today, filed=False):
-                _flag(
-                    status,
-                    _("No annual confirmation for %(year)s was filed by %(deadline)s.")
-                    % {"year": year, "deadline": date_format(deadline, "j E Y")},
-                )
-                flagged.append(status.pk)
-            elif report is not None and not report.meets_obligations:
-                _flag(
-                    status,
-                    _(
-                        "The confirmation for %(year)s does not meet the obligations: jobs %(jobs)s of %(ojobs)s, "
-                        "new productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s million roubles."
+    with acting_as(actor):
+        today = today or timezone.localdate()
+        year = year if year is not None else today.year - 1
+        deadline = rules.report_deadline(year)
+        statuses = Status.objects.select_for_update().filter(
+            rules.status_owes_report_q(year), state=Status.State.ACTIVE
+        )
+        reports = {r.status_id: r for r in AnnualReport.objects.filter(year=year, status__in=statuses)}
+        flagged: list[int] = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for status in statuses:
+                report = reports.get(status.pk)
+                if report is None and rules.report_overdue(year, today, filed=False):
+                    _flag(
+                        status,
+                        actor,
+                        year,
+                        _("No annual confirmation for %(year)s was filed by %(deadline)s.")
+                        % {"year": year, "deadline": date_format(deadline, "j E Y")},
                     )
-                    % {
-                        "year": year,
-                        "jobs": report.jobs,
-                        "ojobs": status.obliged_jobs,
-                        "prods": report.productions_launched,
-                        "oprods": status.obliged_productions,
-                        "inv": report.investment,
-                        "oinv": status.obliged_investment,
-                    },
-                )
-                flagged.append(status.pk)
-    return flagged
+                    flagged.append(status.pk)
+                elif report is not None and not report.meets_obligations:
+                    _flag(
+                        status,
+                        actor,
+                        year,
+                        _(
+                            "The confirmation for %(year)s does not meet the obligations: jobs %(jobs)s of %(ojobs)s, "
+                            "new productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s million roubles."
+                        )
+                        % {
+                            "year": year,
+                            "jobs": report.jobs,
+                            "ojobs": status.obliged_jobs,
+                            "prods": report.productions_launched,
+                            "oprods": status.obliged_productions,
+                            "inv": report.investment,
+                            "oinv": status.obliged_investment,
+                        },
+                    )
+                    flagged.append(status.pk)
+        return flagged
+
+
+# --- the other back-office writes (deletions, reference data, memberships, statuses) ------------------------
+
+
+def _delete(instance: Any, actor: Any) -> None:
+    with acting_as(actor):
+        instance.delete()
+
+
+@transaction.atomic
+def site_delete(*, site: Site, actor: Any = None) -> None:
+    _delete(site, actor)
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, actor: Any = None) -> None:
+    _delete(organisation, actor)
+
+
+@transaction.atomic
+def production_delete(*, production: Production, actor: Any = None) -> None:
+    _delete(production, actor)
+
+
+@transaction.atomic
+def residency_delete(*, residency: Residency, actor: Any = None) -> None:
+    _delete(residency, actor)
+
+
+@transaction.atomic
+def industry_save(*, industry: Industry, actor: Any = None) -> Industry:
+    """Create or change an industry (reference data) as the back-office form left it."""
+    with acting_as(actor):
+        _clean(industry)
+        industry.save()
+    return industry
+
+
+@transaction.atomic
+def industry_delete(*, industry: Industry, actor: Any = None) -> None:
+    _delete(industry, actor)
+
+
+@transaction.atomic
+def status_kind_save(*, kind: StatusKind, actor: Any = None) -> StatusKind:
+    """Create or change a kind of status: its name, benefits and term."""
+    with acting_as(actor):
+        _clean(kind)
+        kind.save()
+    return kind
+
+
+@transaction.atomic
+def status_kind_delete(*, kind: StatusKind, actor: Any = None) -> None:
+    _delete(kind, actor)
+
+
+@transaction.atomic
+def membership_add(*, user: Any, organisation: Organisation, actor: Any = None) -> Membership:
+    """Make `user` host staff of `organisation` (idempotent)."""
+    with acting_as(actor):
+        membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    return membership
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, actor: Any = None) -> Membership:
+    with acting_as(actor):
+        _clean(membership)
+        membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any = None) -> None:
+    _delete(membership, actor)
+
+
+STATUS_FIELDS = {
+    "kind",
+    "holder",
+    "site",
+    "number",
+    "granted_on",
+    "valid_until",
+    "state",
+    "obliged_jobs",
+    "obliged_productions",
+    "obliged_investment",
+    "is_demo",
+}
+
+
+@transaction.atomic
+def status_update(*, status: Status, actor: Any = None, **fields: Any) -> Status:
+    """An operator's correction of a status (its number, term, state…); a change of state is a named event."""
+    with acting_as(actor):
+        before = Status.objects.filter(pk=status.pk).values_list("state", flat=True).first()
+        _apply(status, fields, STATUS_FIELDS)
+        _clean(status)
+        status.save()
+        if before is not None and before != status.state:
+            audit_event(
+                actor=actor, action="status_state_changed", obj=status, data={"from": before, "to": status.state}
+            )
+    return status
+
+
+@transaction.atomic
+def status_create(*, actor: Any = None, **fields: Any) -> Status:
+    """A status recorded directly (one granted before the registry existed); new ones come from approval."""
+    with acting_as(actor):
+        status = Status()
+        _apply(status, fields, STATUS_FIELDS)
+        if status.valid_until is None and status.granted_on and status.kind_id:
+            status.valid_until = rules.status_valid_until(
+                granted_on=status.granted_on, term_years=status.kind.term_years
+            )
+        _clean(status)
+        status.save()
+    return status
+
+
+@transaction.atomic
+def status_delete(*, status: Status, actor: Any = None) -> None:
+    _delete(status, actor)
+
+
+APPLICATION_FIELDS = {
+    "kind",
+    "applicant",
+    "site",
+    "submitted_on",
+    "obliged_jobs",
+    "obliged_productions",
+    "obliged_investment",
+}
+
+
+@transaction.atomic
+def status_application_update(*, application: StatusApplication, actor: Any = None, **fields: Any) -> StatusApplication:
+    """Correct an application's details while it waits for a decision; its state changes only by the workflow."""
+    with acting_as(actor):
+        _apply(application, fields, APPLICATION_FIELDS)
+        _clean(application)
+        application.save()
+    return application
+
+
+@transaction.atomic
+def status_application_delete(*, application: StatusApplication, actor: Any = None) -> None:
+    _delete(application, actor)
