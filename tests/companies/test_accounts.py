@@ -174,3 +174,14 @@ def test_logged_in_user_accepts_an_invitation_for_a_second_organisation(
     rep = services.invitation_accept(token=token, actor=rep_a)
     assert rep.organisation == org_b
     assert Invitation.objects.get(pk=invitation.pk).accepted_by == rep_a
+
+
+def test_invitation_link_carries_no_personal_data(operator: Any, org_a: Organisation) -> None:
+    import base64
+    import zlib
+
+    invitation = services.invitation_create(actor=operator, organisation=org_a, email="secret.person@alfa.ru")
+    payload = services.invitation_token(invitation).split(":")[0]
+    raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+    text = zlib.decompress(raw) if payload.startswith(".") else raw
+    assert b"secret" not in text and b"alfa" not in text

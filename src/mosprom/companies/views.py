@@ -220,7 +220,7 @@ def token_create(request: HttpRequest, org: int) -> HttpResponse:
     context = {"organisation": rep.organisation, "representative": rep, "form": InviteForm(prefix="invite")}
     context.update(selectors.team(organisation=rep.organisation))
     context.update({"token_form": form if not raw else TokenForm(prefix="token"), "raw_token": raw})
-    return render(request, "companies/team.html", context, status=200 if raw or form.is_valid() else 422)
+    return render(request, "companies/team.html", context, status=200 if raw else 422)
 
 
 @login_required
