@@ -161,6 +161,15 @@ class ProposedFact(TimeStampedModel):
         return self.state != self.State.PROPOSED
 
     @property
+    def figure_text(self) -> str:
+        """The figure as the release wrote it («более 200 компаний»), or composed from the fields."""
+        written = self.release.text[self.start : self.end] if self.release_id else ""
+        if written and self.display_value and self.display_value in written.replace("\u00a0", " ").replace(" ", ""):
+            return written
+        qualifier = "" if self.qualifier == self.Qualifier.EXACT else f"{self.get_qualifier_display()} "
+        return f"{qualifier}{self.display_value} {self.unit}".strip()
+
+    @property
     def display_value(self) -> str:
         if self.value is None:
             return ""

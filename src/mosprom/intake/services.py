@@ -353,16 +353,7 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
 
 
 def figure_label(fact: ProposedFact) -> str:
-    qualifier = {
-        "exact": "",
-        "more": _("more than"),
-        "about": _("about"),
-        "almost": _("almost"),
-        "less": _("less than"),
-        "upto": _("up to"),
-    }[fact.qualifier]
-    parts = [qualifier, fact.display_value, fact.unit]
-    label = " ".join(p for p in parts if p)
+    label = fact.figure_text
     if fact.year:
         label += f" ({fact.year})"
     return f"{fact.get_kind_display()}: {label}"
