@@ -48,3 +48,13 @@ def test_dashboard_measures_cold_and_cached(synthetic: None) -> None:
     assert figures["ratio_cold_cached"] > 0
     assert figures["slowest_query"]["plan"]
     assert any(line.strip().startswith("dashboard cold p95") for line in lines)
+
+
+def test_query_counts_do_not_grow_with_the_data() -> None:
+    # 20 tours: enough for every search and filter of catalog.pages() to find something
+    datagen.generate(0.002, progress=False)
+    small = {row["page"]: row["queries"] for row in catalog.run(rounds=1, log=lambda _line: None)["pages"]}
+    datagen.remove()
+    datagen.generate(0.005, progress=False)  # two and a half times the tours, sessions and registrations
+    large = {row["page"]: row["queries"] for row in catalog.run(rounds=1, log=lambda _line: None)["pages"]}
+    assert large == small
