@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.http import QueryDict
 from django.views.debug import SafeExceptionReporterFilter
 
 from .pii import mask_text
@@ -40,13 +41,15 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
     are masked too, besides Django's own hiding of passwords and keys."""
 
     def get_post_parameters(self, request: Any) -> Any:
-        params = super().get_post_parameters(request)
-        if params is None:
-            return params
-        cleansed = params.copy()
-        for key in list(cleansed.keys()):
-            cleansed.setlist(key, [mask_text(str(v)) for v in cleansed.getlist(key)])
-        return cleansed
+        params: Any = super().get_post_parameters(request)
+        if isinstance(params, QueryDict):
+            cleansed = params.copy()
+            for key in list(cleansed.keys()):
+                cleansed.setlist(key, [mask_text(str(v)) for v in cleansed.getlist(key)])
+            return cleansed
+        if isinstance(params, dict):
+            return {key: mask_text(str(value)) for key, value in params.items()}
+        return params
 
     def cleanse_special_types(self, request: Any, value: Any) -> Any:
         value = super().cleanse_special_types(request, value)
