@@ -63,10 +63,10 @@ class AgreementStateFilter(admin.SimpleListFilter):
         return [*Agreement.Status.choices, ("expiring", _("ends soon"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        today = date.today()
-        if self.value() in Agreement.Status.values:
-            return queryset.filter(rules.agreement_status_q(self.value(), today))
-        if self.value() == "expiring":
+        today, value = date.today(), self.value()
+        if value is not None and value in Agreement.Status.values:
+            return queryset.filter(rules.agreement_status_q(value, today))
+        if value == "expiring":
             return queryset.filter(rules.agreement_expiring_q(today))
         return queryset
 

@@ -308,6 +308,11 @@ def _ref(model: Any, slug: str | None, field: str, *, lookup: str = "slug") -> A
     return obj
 
 
+def _actor(request: HttpRequest) -> Any:
+    """The owner of the API token that authenticated this write (set by OperatorTokenAuth)."""
+    return getattr(request, "auth", None)
+
+
 def _service_call(func: Any, **kwargs: Any) -> Any:
     """Run a service; a duplicate INN becomes 409 `duplicate_inn`, other validation problems 422."""
     try:
@@ -395,7 +400,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     with transaction.atomic():
         data["parent"] = _ref(Organisation, data.get("parent"), "parent")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
-        organisation = _service_call(services.organisation_create, actor=request.auth, **data)
+        organisation = _service_call(services.organisation_create, actor=_actor(request), **data)
     return Reply(201, organisation)
 
 
@@ -426,7 +431,7 @@ def update_organisation(
         if "name_variants" in data and data["name_variants"] is None:
             data["name_variants"] = []
         organisation = _service_call(
-            services.organisation_update, organisation=organisation, actor=request.auth, **data
+            services.organisation_update, organisation=organisation, actor=_actor(request), **data
         )
     return Reply(200, organisation)
 
@@ -484,7 +489,7 @@ def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
         data["organisation"] = _ref(Organisation, data["organisation"], "organisation")
         data["site"] = _ref(Site, data.get("site"), "site")
         data["industry"] = _ref(Industry, data.get("industry"), "industry")
-        production = _service_call(services.production_create, actor=request.auth, **data)
+        production = _service_call(services.production_create, actor=_actor(request), **data)
     return Reply(201, _production(production.pk))
 
 
@@ -509,7 +514,7 @@ def update_production(
             data["site"] = _ref(Site, data["site"], "site")
         if "industry" in data:
             data["industry"] = _ref(Industry, data["industry"], "industry")
-        _service_call(services.production_update, production=production, actor=request.auth, **data)
+        _service_call(services.production_update, production=production, actor=_actor(request), **data)
     return Reply(200, _production(production_id))
 
 
