@@ -154,3 +154,35 @@ def test_host_actions_are_audited_with_the_host(db: Any) -> None:
     services.session_cancel(actor=host, session_id=session.pk, reason="Авария")
     assert _named(session, "capacity_change")[0].actor == host
     assert _named(session, "session_cancellation")[0].actor == host
+
+
+def test_admin_tour_edit_goes_through_the_service(operator_client: Any, operator: Any) -> None:
+    from mosprom.tours.models import Audience, Tour
+
+    session = make_session()
+    tour = session.tour
+    pupils = Audience.objects.create(name="школьники", slug="pupils")
+    page = operator_client.get(f"/admin/tours/tour/{tour.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "audiences"}
+    data.update(
+        {
+            "title": "Новый цех",
+            "host": tour.host.pk,
+            "format": tour.format.pk,
+            "audiences": [pupils.pk],
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "1",
+            "sessions-MIN_NUM_FORMS": "0",
+            "sessions-MAX_NUM_FORMS": "1000",
+            "sessions-0-id": str(session.pk),
+            "sessions-0-tour": str(tour.pk),
+        }
+    )
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = operator_client.post(f"/admin/tours/tour/{tour.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tour = Tour.objects.get(pk=tour.pk)
+    assert tour.title == "Новый цех" and list(tour.audiences.all()) == [pupils]
+    entry = LogEntry.objects.get_for_object(tour).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == operator and "title" in entry.changes

@@ -137,7 +137,12 @@ class TourAdmin(OperatorAdmin):
     inlines = [SessionInline]
 
     def save_model(self, request: HttpRequest, obj: Tour, form: Any, change: bool) -> None:
-        services.tour_save(actor=request.user, tour=obj)
+        services.tour_save(actor=request.user, tour=obj, audiences=form.cleaned_data.get("audiences"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The audiences were set by the service; the sessions inline is read-only (nothing to save)."""
+        for formset in formsets:
+            formset.save(commit=False)  # only lists what changed (nothing) for the admin's change message
 
 
 @admin.register(Session)
