@@ -56,3 +56,18 @@ def test_readable_at_390px(phone_page: Any, demo_data: None) -> None:
         assert width <= 392, f"{path} scrolls sideways at 390px ({width}px)"
         name = path.strip("/").replace("/", "-") or "home"
         phone_page.screenshot(path=f"/tmp/registry-390-{name}.png", full_page=True)
+
+
+def test_status_benefits_and_term_on_phone_and_desktop(page: Any, phone_page: Any, demo_data: None) -> None:
+    """A visitor sees what a status gives (benefits) and how long it lasts, on the organisation and site pages."""
+    for browser_page, size in ((phone_page, 390), (page, 1280)):
+        browser_page.goto("/organisations/demo-technopark-sever-uk/")
+        status = browser_page.get_by_test_id("status").first
+        assert status.get_by_test_id("status-benefits").is_visible()
+        assert "Льготы" in status.inner_text() and "выдаётся на" in status.inner_text()
+        if size == 390:
+            width = browser_page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 392, f"the organisation page scrolls sideways at 390px ({width}px)"
+        browser_page.screenshot(path=f"/tmp/registry-{size}-status.png", full_page=True)
+        browser_page.goto("/sites/demo-technopark-sever/")
+        assert browser_page.get_by_test_id("status-benefits").first.is_visible()
