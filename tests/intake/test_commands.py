@@ -43,7 +43,7 @@ def test_extract_json_contract(registry: dict[str, Any]) -> None:
 def test_extract_refuses_a_binary_file(db: Any, tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(b"\x00\x01\x02" * 100)
-    with pytest.raises(CommandError, match="x.txt"):
+    with pytest.raises(CommandError, match=r"x\.txt"):
         call_command("intake_extract", str(path), stdout=StringIO())
 
 
