@@ -466,8 +466,10 @@ def run(
     threads: int = 1,
     log: Callable[[str], None] = print,
     keep: bool = False,
+    server_db_url: str | None = None,
 ) -> dict[str, Any]:
-    """The whole benchmark (Django must be set up on db_url's database)."""
+    """The whole benchmark (Django must be set up on db_url's database; the web workers use server_db_url,
+    by default the same)."""
     run_id = uuid.uuid4().hex[:8]
     seats = max(1, math.ceil(attempts * 0.8 / sessions))
     plan: dict[str, tuple[str, list[int]]] = {
@@ -479,7 +481,7 @@ def run(
         f"({sessions * seats} seats); gunicorn with {workers} sync worker(s)"
         + (f" × {threads} threads" if threads > 1 else "")
     )
-    server = Server(db_url, workers=workers, threads=threads)
+    server = Server(server_db_url or db_url, workers=workers, threads=threads)
     phases: list[dict[str, Any]] = []
     try:
         server.start(f"/tours/{plan['form'][0]}/")
@@ -541,11 +543,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--sqlite", action="store_true", help="without DATABASE_URL: a temporary SQLite file")
     parser.add_argument("--keep", action="store_true", help="keep the rush's sessions and registrations")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="run the web workers with persistent database connections (CONN_MAX_AGE, via DATABASE_URL's "
+        "conn_max_age option); default: as configured",
+    )
     args = parser.parse_args(argv)
     db_url = common.setup_django(postgres=not args.sqlite)
     print(common.database_version())
+    server_url = db_url
+    if args.conn_max_age is not None:
+        server_url += ("&" if "?" in db_url else "?") + f"conn_max_age={args.conn_max_age}"
     figures = run(
         db_url=db_url,
+        server_db_url=server_url,
         clients=args.clients,
         attempts=args.attempts,
         sessions=args.sessions,

@@ -90,6 +90,19 @@ def render(results: dict[str, Any]) -> str:
                 f"{_fmt(p['p50_ms'])} | {_fmt(p['p95_ms'])} | {_fmt(p['p99_ms'])} | {p['oversold']} |\n"
             )
         w(f"\nPeak RSS of the largest web worker: {_fmt(rush['peak_worker_rss_mb'], 0)} MB.\n")
+    persistent = results.get("rush_persistent")
+    if persistent:
+        w(
+            "\nThe same rush with persistent database connections in the web workers (`CONN_MAX_AGE=600`, "
+            "not the project's setting today):\n\n| phase | holds/s | p50 ms | p95 ms | ratio to raw SQL | oversold |\n"
+            "|---|---|---|---|---|---|\n"
+        )
+        raw = persistent["phases"][-1]["holds_per_s"]
+        for p in persistent["phases"]:
+            w(
+                f"| {p['phase']} | {_fmt(p['holds_per_s'])} | {_fmt(p['p50_ms'])} | {_fmt(p['p95_ms'])} | "
+                f"{p['holds_per_s'] / raw:.2f} | {p['oversold']} |\n"
+            )
     for key, title in (("catalog", "Catalogue, tour page, road map"), ("dashboard", "KPI dashboard")):
         figures = results.get(key)
         if not figures:
@@ -148,7 +161,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     if rush:
         for name, ratio in rush["ratios"].items():
             rows.append((f"booking rush {name} ≥ 0.5 of raw SQL holds/s", f"{ratio:.2f}", verdict(ratio >= 0.5)))
-        rows.append(("oversold = 0", str(rush["oversold"]), verdict(rush["oversold"] == 0)))
+        oversold = rush["oversold"] + (results.get("rush_persistent") or {}).get("oversold", 0)
+        rows.append(("oversold = 0 (every rush)", str(oversold), verdict(oversold == 0)))
         worst = max(p["p95_ms"] for p in rush["phases"][:-1])
         rows.append((f"rush p95 < 1 s at {rush['clients']} clients", f"{_fmt(worst, 0)} ms", verdict(worst < 1000)))
         rows.append(
@@ -211,6 +225,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results["rush"] = _step(
         "booking rush",
         lambda: booking_rush.run(db_url=db_url, clients=profile["clients"], attempts=profile["attempts"]),
+        results,
+    )
+    results["rush_persistent"] = _step(
+        "booking rush, persistent database connections (CONN_MAX_AGE=600)",
+        lambda: booking_rush.run(
+            db_url=db_url,
+            server_db_url=db_url + ("&" if "?" in db_url else "?") + "conn_max_age=600",
+            clients=profile["clients"],
+            attempts=profile["attempts"],
+        ),
         results,
     )
     results["waitlist"] = _step(
