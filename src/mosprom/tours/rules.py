@@ -10,7 +10,9 @@ services all ask these functions:
 * `validate_visitor(...)` — the visitor's contact data, party size and consent;
 * `validate_schedule(starts_at=..., capacity=..., now=...)` — a session's date window and capacity;
 * `capacity_refusal(capacity=..., booked=...)` — capacity never below what is booked;
-* `hold_expired`, `offer_expired`, `cancellable`, `check_in_refusal` — the states of a booking.
+* `hold_expired`, `offer_expired`, `offer_open`, `cancellable`, `cancel_refusal`, `check_in_open`,
+  `check_in_refusal`, `no_show`, `took_place` — the states of a booking and a session;
+* `link_expires_at` — when state-changing signed links stop working (the end of the session).
 
 Every refusal is a `Refused` (or field `ValidationError`) with a stable code and a translated message.
 """
@@ -293,6 +295,33 @@ def offer_expired(entry: WaitlistEntry, *, now: datetime) -> bool:
     )
 
 
+def offer_open(entry: WaitlistEntry, *, now: datetime) -> bool:
+    """The offer's seats are still held for this entry: it can accept or decline."""
+    from .models import WaitlistEntry
+
+    return entry.state == WaitlistEntry.State.OFFERED and not offer_expired(entry, now=now)
+
+
+def took_place(session: Session, *, now: datetime) -> bool:
+    from .models import Session
+
+    return session.state == Session.State.SCHEDULED and session.starts_at < now
+
+
+def no_show(registration: Registration, *, now: datetime) -> bool:
+    """Confirmed but not checked in, and the session has started: computed, never stored."""
+    from .models import Registration
+
+    return registration.state == Registration.State.CONFIRMED and registration.session.starts_at < now
+
+
+def check_in_open(session: Session, *, now: datetime) -> bool:
+    """Tickets are checked in on the session's day (Moscow), for a scheduled session."""
+    from .models import Session
+
+    return session.state == Session.State.SCHEDULED and today_moscow(session.starts_at) == today_moscow(now)
+
+
 def cancellable(registration: Registration, *, now: datetime) -> bool:
     from .models import Registration
 
@@ -328,7 +357,7 @@ def check_in_refusal(registration: Registration, *, now: datetime) -> Refused | 
         return Refused(
             "invalid", _("This ticket is not valid (%(state)s).") % {"state": registration.get_state_display()}
         )
-    if today_moscow(registration.session.starts_at) != today_moscow(now):
+    if not check_in_open(registration.session, now=now):
         day, _at = format_moment(registration.session.starts_at)
         return Refused("wrong_day", _("This ticket is for %(date)s.") % {"date": day})
     return None

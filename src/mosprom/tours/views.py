@@ -270,7 +270,9 @@ def offer(request: HttpRequest, signed: str) -> HttpResponse:
             return _link_error(request, exc, status=410)
         messages.success(request, _("Your registration is confirmed. The ticket has been sent to your e-mail."))
         return redirect("tours:ticket", signed=tickets.sign("ticket", registration.token))
-    return render(request, "tours/offer.html", {"entry": entry, "now": timezone.now()})
+    return render(
+        request, "tours/offer.html", {"entry": entry, "offer_open": rules.offer_open(entry, now=timezone.now())}
+    )
 
 
 def feedback(request: HttpRequest, signed: str) -> HttpResponse:
@@ -388,15 +390,18 @@ def cabinet_tour(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The session has been added."))
             return redirect("tours:cabinet_session", pk=session.pk)
     figures = selectors.tour_figures([tour]).get(tour.pk, {})
+    now = timezone.now()
+    sessions = list(selectors.host_sessions(tour=tour))
+    for s in sessions:
+        s.took_place = rules.took_place(s, now=now)  # type: ignore[attr-defined]
     return render(
         request,
         "tours/cabinet/tour.html",
         {
             "tour": tour,
-            "sessions": selectors.host_sessions(tour=tour),
+            "sessions": sessions,
             "form": form,
             "figures": figures,
-            "now": timezone.now(),
         },
     )
 
@@ -438,8 +443,12 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The session has been cancelled; every registrant has been notified."))
             return redirect("tours:cabinet_session", pk=session.pk)
     annotated = selectors.with_seats(Session.objects.filter(pk=session.pk)).get()
+    now = timezone.now()
     registrants = list(selectors.session_registrants(session=session))
-    past = session.starts_at < timezone.now()
+    for r in registrants:
+        r.session = session
+        r.no_show = rules.no_show(r, now=now)  # type: ignore[attr-defined]
+    past = session.starts_at < now
     return render(
         request,
         "tours/cabinet/session.html",
@@ -451,9 +460,8 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
             "capacity_form": capacity_form,
             "cancel_form": cancel_form,
             "past": past,
-            "checkin_open": session.state == Session.State.SCHEDULED
-            and timezone.localdate(session.starts_at) == timezone.localdate(),
-            "no_shows": sum(1 for r in registrants if past and r.state == Registration.State.CONFIRMED),
+            "checkin_open": rules.check_in_open(session, now=now),
+            "no_shows": sum(1 for r in registrants if r.no_show),  # type: ignore[attr-defined]
         },
     )
 
