@@ -12,7 +12,8 @@ them equal on the same data); only where they are summed from differs:
   through the index on the session start), then sums. Days before today are wholly past; today's sessions
   are split at `now` with one small query, so the attendance rate is exact to the minute.
 
-Loaders that bypass signals (bulk_create, COPY, raw SQL) call `mark_all()`; the first migration marks
+The recompute and the sums run in one transaction, so they read the primary even where the KPIs are otherwise
+read from a replica (core.db_router keeps reads inside `atomic()` on the primary). Loaders that bypass signals (bulk_create, COPY, raw SQL) call `mark_all()`; the first migration marks
 everything, so a database that had registrations before the summary existed is summed correctly at once.
 """
 
@@ -180,7 +181,6 @@ def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
     from mosprom.tours.models import Feedback, Format, Registration, Tour
 
     now = now or timezone.now()
-    refresh()
     today = local_day(now)
 
     published = Tour.objects.filter(state=Tour.State.PUBLISHED)
@@ -194,31 +194,35 @@ def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
     ):
         new_hosts[timezone.localtime(first, MOSCOW).year] += 1
 
-    past = Q(day__lt=today)
-    per_year: dict[int, dict[str, int]] = {
-        int(row["year"]): {k: int(row[k] or 0) for k in ("n", "visitors", "past", "checked")}
-        for row in TourismDay.objects.annotate(year=ExtractYear("day"))
-        .values("year")
-        .annotate(
-            n=Sum("booked"),
-            visitors=Sum("visitors"),
-            past=Sum("booked", filter=past),
-            checked=Sum("checked_in", filter=past),
+    # Recompute and sum in one transaction: its reads stay on the primary (core.db_router), so the sums see the
+    # rows refresh() just wrote even when the KPIs are otherwise read from a lagging replica.
+    with transaction.atomic():
+        refresh()
+        past = Q(day__lt=today)
+        per_year: dict[int, dict[str, int]] = {
+            int(row["year"]): {k: int(row[k] or 0) for k in ("n", "visitors", "past", "checked")}
+            for row in TourismDay.objects.annotate(year=ExtractYear("day"))
+            .values("year")
+            .annotate(
+                n=Sum("booked"),
+                visitors=Sum("visitors"),
+                past=Sum("booked", filter=past),
+                checked=Sum("checked_in", filter=past),
+            )
+            .order_by()
+        }
+        per_format: dict[int, int] = dict(
+            TourismDay.objects.values("format_id").annotate(n=Sum("booked")).order_by().values_list("format_id", "n")
         )
-        .order_by()
-    }
-    per_format: dict[int, int] = dict(
-        TourismDay.objects.values("format_id").annotate(n=Sum("booked")).order_by().values_list("format_id", "n")
-    )
-    # Today's sessions: those already started count as past (to the minute, as the registrations would).
-    start, _end = _day_bounds(today)
-    started_today = Registration.objects.filter(
-        state__in=BOOKED, session__starts_at__gte=start, session__starts_at__lt=now
-    ).aggregate(past=Count("id"), checked=Count("id", filter=Q(state="checked_in")))
-    if started_today["past"]:
-        per_year.setdefault(today.year, {"n": 0, "visitors": 0, "past": 0, "checked": 0})
-        per_year[today.year]["past"] += started_today["past"]
-        per_year[today.year]["checked"] += started_today["checked"]
+        # Today's sessions: those already started count as past (to the minute, as the registrations would).
+        start, _end = _day_bounds(today)
+        started_today = Registration.objects.filter(
+            state__in=BOOKED, session__starts_at__gte=start, session__starts_at__lt=now
+        ).aggregate(past=Count("id"), checked=Count("id", filter=Q(state="checked_in")))
+        if started_today["past"]:
+            per_year.setdefault(today.year, {"n": 0, "visitors": 0, "past": 0, "checked": 0})
+            per_year[today.year]["past"] += started_today["past"]
+            per_year[today.year]["checked"] += started_today["checked"]
 
     registrations: dict[int, int] = {}
     visitors_per_year: dict[int, int] = {}
