@@ -28,6 +28,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from mosprom.core.exports import unneutralise, xlsx_append
 from mosprom.registry.models import Organisation, Site
 
 from .models import Agreement, Duty, Milestone, Project
@@ -133,7 +134,8 @@ def roadmap_workbook(*, partner: Organisation, projects: QuerySet[Project] | Non
             "duties__organisation", "milestones__responsible"
         )
         for p in projects.order_by("code"):
-            ws_projects.append(
+            xlsx_append(
+                ws_projects,
                 [
                     p.code,
                     p.title,
@@ -148,17 +150,19 @@ def roadmap_workbook(*, partner: Organisation, projects: QuerySet[Project] | Non
                     p.actual_start,
                     p.actual_end,
                     p.description or None,
-                ]
+                ],
             )
             for d in p.duties.all():
-                ws_duties.append([p.code, d.organisation.slug, d.text])
+                xlsx_append(ws_duties, [p.code, d.organisation.slug, d.text])
             if ws_milestones is not None:
                 for m in p.milestones.all():
-                    ws_milestones.append(
-                        [p.code, m.title, m.responsible.slug if m.responsible else None, m.due_on, m.done_on]
+                    xlsx_append(
+                        ws_milestones,
+                        [p.code, m.title, m.responsible.slug if m.responsible else None, m.due_on, m.done_on],
                     )
     else:
-        ws_projects.append(
+        xlsx_append(
+            ws_projects,
             [
                 EXAMPLE_CODE,
                 str(EXAMPLE_TITLE),
@@ -173,11 +177,11 @@ def roadmap_workbook(*, partner: Organisation, projects: QuerySet[Project] | Non
                 None,
                 None,
                 None,
-            ]
+            ],
         )
-        ws_duties.append([EXAMPLE_CODE, partner.slug, _("Supplies the equipment")])
+        xlsx_append(ws_duties, [EXAMPLE_CODE, partner.slug, _("Supplies the equipment")])
         if ws_milestones is not None:
-            ws_milestones.append([EXAMPLE_CODE, _("Design approved"), partner.slug, date(2027, 6, 30), None])
+            xlsx_append(ws_milestones, [EXAMPLE_CODE, _("Design approved"), partner.slug, date(2027, 6, 30), None])
     for ws, columns in ((ws_projects, PROJECT_COLUMNS), (ws_duties, DUTY_COLUMNS), (ws_milestones, MILESTONE_COLUMNS)):
         if ws is not None:
             _date_cells(ws, columns)
@@ -266,7 +270,7 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unneutralise(str(value).strip())  # our exports prefix formula-like text with an apostrophe
 
 
 def _parse_date(value: Any) -> date | None:
