@@ -8,7 +8,7 @@ the e-mail task row (ids only). E-mails are rendered by the worker (`tasks.regis
 are marked by the periodic task; freed seats go to the waitlist on the events that free them (cancellation,
 expiry, a capacity raise, a declined or expired offer, erasure), never on every registration.
 
-Every service takes `actor=` (None for an anonymous visitor) and records named audit actions without personal
+Every service takes `actor=` (None for an anonymous visitor or the system) and records named audit actions without personal
 data (`audit_action`), against the session they concern.
 """
 
@@ -583,7 +583,7 @@ def waitlist_entry_cancel(*, entry_id: int, actor: Any, now: datetime | None = N
 # --- periodic work --------------------------------------------------------------------------------
 
 
-def _expire_and_serve(model: Any, *, state: str, deadline_field: str, now: datetime) -> int:
+def _expire_and_serve(model: Any, *, state: str, deadline_field: str, now: datetime, actor: Any) -> int:
     """Mark rows of `model` in `state` whose deadline has passed as expired, session by session under its lock,
     and offer the freed seats to the waitlist."""
     due = {"state": state, f"{deadline_field}__lte": now}
@@ -592,21 +592,29 @@ def _expire_and_serve(model: Any, *, state: str, deadline_field: str, now: datet
         with transaction.atomic():
             session = lock_session(session_id)
             count += model.objects.filter(session=session, **due).update(state=model.State.EXPIRED)
-            _serve_waitlist(session, now)
+            _serve_waitlist(session, now, actor=actor)
     return count
 
 
-def holds_expire(*, now: datetime | None = None) -> int:
+def holds_expire(*, actor: Any = None, now: datetime | None = None) -> int:
     """Mark unconfirmed holds past their time as expired and offer their seats to the waitlist."""
     return _expire_and_serve(
-        Registration, state=Registration.State.HELD, deadline_field="hold_expires_at", now=now or timezone.now()
+        Registration,
+        state=Registration.State.HELD,
+        deadline_field="hold_expires_at",
+        now=now or timezone.now(),
+        actor=actor,
     )
 
 
-def offers_expire(*, now: datetime | None = None) -> int:
+def offers_expire(*, actor: Any = None, now: datetime | None = None) -> int:
     """Unanswered offers pass to the next waiting entry whose party fits."""
     return _expire_and_serve(
-        WaitlistEntry, state=WaitlistEntry.State.OFFERED, deadline_field="offer_expires_at", now=now or timezone.now()
+        WaitlistEntry,
+        state=WaitlistEntry.State.OFFERED,
+        deadline_field="offer_expires_at",
+        now=now or timezone.now(),
+        actor=actor,
     )
 
 
@@ -621,7 +629,7 @@ def _mail_each(qs: QuerySet[Registration], *, kind: str, stamp_field: str, now: 
     return count
 
 
-def reminders_send(*, now: datetime | None = None) -> int:
+def reminders_send(*, actor: Any = None, now: datetime | None = None) -> int:
     """The day before: a reminder to every confirmed visitor of tomorrow's sessions (local date)."""
     now = now or timezone.now()
     tomorrow = rules.today_moscow(now) + timedelta(days=1)
@@ -636,7 +644,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
     return _mail_each(qs, kind="reminder", stamp_field="reminder_sent_at", now=now)
 
 
-def feedback_requests_send(*, now: datetime | None = None) -> int:
+def feedback_requests_send(*, actor: Any = None, now: datetime | None = None) -> int:
     """After the session: ask checked-in visitors for a 1–5 rating and a comment."""
     now = now or timezone.now()
     qs = Registration.objects.filter(
@@ -652,7 +660,7 @@ def feedback_requests_send(*, now: datetime | None = None) -> int:
 _ERASED = {"name": "", "email": "", "email_normalised": "", "phone": "", "group_name": "", "group_leader": ""}
 
 
-def registrations_purge(*, now: datetime | None = None) -> int:
+def registrations_purge(*, actor: Any = None, now: datetime | None = None) -> int:
     """Erase personal data N days after the session; the anonymous rows keep the figures."""
     now = now or timezone.now()
     before = now - timedelta(days=settings.TOURS_PURGE_DAYS_AFTER)
