@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from mosprom.core import limits
 from mosprom.core.errors import Refused
-from mosprom.core.exports import download_response, rows_to_csv, rows_to_xlsx
+from mosprom.core.exports import csv_delimiter, download_response, rows_to_csv, rows_to_xlsx
 from mosprom.core.roles import is_operator
 from mosprom.registry.roles import host_organisation_ids, host_required
 
@@ -503,7 +503,10 @@ def cabinet_session_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
         _("Registered"),
     ]
     rows = _export_rows(session)
-    content = rows_to_csv(headers, rows) if fmt == "csv" else rows_to_xlsx(headers, rows, title="Registrants")
+    if fmt == "csv":  # ?sep=semicolon gives the file Russian Excel splits into columns
+        content = rows_to_csv(headers, rows, delimiter=csv_delimiter(request))
+    else:
+        content = rows_to_xlsx(headers, rows, title="Registrants")
     return download_response(content, filename=f"session-{session.pk}-registrants.{fmt}")
 
 
