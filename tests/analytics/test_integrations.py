@@ -156,7 +156,10 @@ def test_dashboard_and_exports_show_partnerships_and_tours(
     operator_client: Any, partnerships_data: Any, tours_data: Any
 ) -> None:
     client = Client()
-    html = client.get(reverse("analytics:dashboard"), {"year": 2025}).content.decode()
+    html = "".join(
+        client.get(reverse("analytics:dashboard"), {"year": 2025, "section": section}).content.decode()
+        for section in ("partnerships", "tourism")
+    )
     for key in ("partnerships", "projects-by-status", "projects-by-category", "tourism-by-year", "tourism-formats"):
         assert f'data-table="{key}"' in html, key
     assert 'data-table="projects-per-partner"' not in html
@@ -168,7 +171,7 @@ def test_dashboard_and_exports_show_partnerships_and_tours(
     )
     assert rows[1:] == [["2024", "1", "2", "3", "50"], ["2025", "1", "4", "7", "75"]]
     assert client.get("/analytics/export/projects-per-partner.csv").status_code == 404
-    operator_html = operator_client.get(reverse("analytics:operator"), {"year": 2025}).content.decode()
+    operator_html = operator_client.get(reverse("analytics:operator"), {"year": 2025, "section": "partnerships"}).content.decode()
     assert 'data-table="projects-per-partner"' in operator_html
     assert operator_client.get("/analytics/export/projects-per-partner.xlsx").status_code == 200
 

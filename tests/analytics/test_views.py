@@ -70,7 +70,10 @@ def test_nav_links_the_dashboard(client: Any, db: Any) -> None:
 
 
 def test_page_csv_and_xlsx_hold_the_same_numbers(client: Any, kpi_data: Any) -> None:
-    html = client.get(reverse("analytics:dashboard"), {"year": 2023}).content.decode()
+    html = "".join(
+        client.get(reverse("analytics:dashboard"), {"year": 2023, "section": section}).content.decode()
+        for section in ("overview", "industry")
+    )
     tables = _page_tables(html)
     assert {"summary", "productions-by-year", "productions-by-site", "sites", "corporations"} <= set(tables)
     for key, page_rows in tables.items():
@@ -114,13 +117,14 @@ def test_unknown_table_is_404(client: Any, db: Any) -> None:
 def test_operator_view_is_for_operators_only(operator_client: Any, kpi_data: Any) -> None:
     url = reverse("analytics:operator")
     assert Client().get(url).status_code == 302
-    response = operator_client.get(url, {"year": 2023})
+    response = operator_client.get(url, {"year": 2023, "section": "partnerships"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Показатели: для оператора" in html
     if selectors.partnerships_summary() is not None:
         assert 'data-table="projects-per-partner"' in html
-    assert 'data-table="projects-per-partner"' not in Client().get(reverse("analytics:dashboard")).content.decode()
+    public = Client().get(reverse("analytics:dashboard"), {"section": "partnerships"})
+    assert 'data-table="projects-per-partner"' not in public.content.decode()
 
 
 def test_printable_report(client: Any, kpi_data: Any) -> None:
@@ -162,7 +166,7 @@ def test_dashboard_runs_a_constant_number_of_queries(
 
 
 def test_empty_registry_renders_everything(client: Any, db: Any) -> None:
-    for url in ("/analytics/", "/analytics/report/", "/analytics/?year=2020"):
+    for url in ("/analytics/?section=industry", "/analytics/report/", "/analytics/?year=2020&section=industry"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Данных за этот период пока нет." in response.content.decode()

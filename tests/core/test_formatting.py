@@ -15,3 +15,11 @@ def test_english_numbers() -> None:
     with translation.override("en"):
         assert format_number(1234567) == "1,234,567"
         assert format_percent(12.5, places=1) == "12.5%"
+
+
+def test_quote_nests_inner_quotes_as_lapki() -> None:
+    from mosprom.core.formatting import quote
+
+    assert quote("Печатники") == "«Печатники»"
+    assert quote("ОЭЗ «Технополис Москва»") == "«ОЭЗ „Технополис Москва“»"
+    assert quote("«Рэнера»") == "«Рэнера»"

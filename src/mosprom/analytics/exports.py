@@ -63,6 +63,16 @@ class Table:
             result.append(cells)
         return result
 
+    def finest_rows(self) -> list[list[Any]]:
+        """Rows of a site tree that have no child rows: the finest breakdown, nothing counted twice."""
+        rows = []
+        for index, row in enumerate(self.rows):
+            level = self.levels[index] if index < len(self.levels) else 0
+            next_level = self.levels[index + 1] if index + 1 < len(self.levels) else -1
+            if next_level <= level:
+                rows.append(row)
+        return rows
+
     def filename(self, extension: str) -> str:
         suffix = f"-{self.year}" if self.year else ""
         return f"mosprom-{self.key}{suffix}.{extension}"

@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mosprom.core.exports import download_response
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 
-from . import charts, exports, selectors
+from . import charts, exports, readings, selectors
 from .cache import data_changed_at
 
 # Tables only operators may see or download (names of partners are the department's working data).
@@ -22,11 +23,42 @@ OPERATOR_TABLES = {"projects-per-partner"}
 TOP_N = 8
 
 
+# The dashboard's sections, navigated one at a time (the printable report shows them all).
+GROUPS: list[tuple[str, Any]] = [
+    ("overview", gettext_lazy("Overview")),
+    ("industry", gettext_lazy("Industry")),
+    ("partnerships", gettext_lazy("Partnerships")),
+    ("tourism", gettext_lazy("Industrial tourism")),
+]
+GROUP_OF = {
+    "productions-by-year": "overview",
+    "production-shares": "overview",
+    "productions-by-site": "industry",
+    "productions-by-industry": "industry",
+    "sites": "industry",
+    "corporations": "industry",
+    "partnerships": "partnerships",
+    "projects-by-status": "partnerships",
+    "projects-by-category": "partnerships",
+    "projects-per-partner": "partnerships",
+    "tourism-by-year": "tourism",
+    "tourism-formats": "tourism",
+}
+
+
 @dataclass
 class Section:
     table: exports.Table
     chart: str = ""
     anchor: str = ""
+
+    @property
+    def group(self) -> str:
+        return GROUP_OF.get(self.anchor, "overview")
+
+    @property
+    def reading(self) -> str:
+        return readings.reading(self.table)
 
 
 def _year(request: HttpRequest) -> tuple[int, str]:
@@ -55,19 +87,8 @@ def _chart_stacked_kinds(year: int) -> str:
     )
 
 
-def _finest(table: exports.Table) -> list[list[Any]]:
-    """Rows of the site tree that have no child rows in the table: the finest breakdown, nothing counted twice."""
-    rows = []
-    for index, row in enumerate(table.rows):
-        level = table.levels[index] if index < len(table.levels) else 0
-        next_level = table.levels[index + 1] if index + 1 < len(table.levels) else -1
-        if next_level <= level:
-            rows.append(row)
-    return rows
-
-
 def _chart_by_site(table: exports.Table, year: int) -> str:
-    rows = sorted(_finest(table), key=lambda r: (-r[1], -r[2]))[:TOP_N]
+    rows = sorted(table.finest_rows(), key=lambda r: (-r[1], -r[2]))[:TOP_N]
     if not rows:
         return ""
     return charts.bar_chart(
@@ -89,7 +110,7 @@ def _chart_by_industry(table: exports.Table, year: int) -> str:
 
 
 def _chart_sites(table: exports.Table) -> str:
-    rows = sorted(_finest(table), key=lambda r: -r[1])[:TOP_N]
+    rows = sorted(table.finest_rows(), key=lambda r: -r[1])[:TOP_N]
     if not rows:
         return ""
     return charts.bar_chart([r[0] for r in rows], [(_("Residents"), [r[1] for r in rows])], title=table.title)
@@ -155,9 +176,14 @@ def build_sections(year: int, *, detailed: bool) -> list[Section]:
     return sections
 
 
-def _context(request: HttpRequest, *, detailed: bool) -> tuple[dict[str, Any], int]:
+def _context(request: HttpRequest, *, detailed: bool, grouped: bool = True) -> tuple[dict[str, Any], int]:
     year, error = _year(request)
     summary = selectors.summary(year)
+    group = request.GET.get("section") or "overview"
+    if grouped and group not in dict(GROUPS):
+        raise Http404
+    sections = build_sections(year, detailed=detailed)
+    present = {section.group for section in sections} | {"overview"}
     context = {
         # strings: an int would be printed with a thousands separator («2 023») in Russian
         "year": str(year),
@@ -165,7 +191,9 @@ def _context(request: HttpRequest, *, detailed: bool) -> tuple[dict[str, Any], i
         "year_error": error,
         "summary": summary,
         "summary_table": exports.summary_table(year),
-        "sections": build_sections(year, detailed=detailed),
+        "sections": [s for s in sections if s.group == group] if grouped else sections,
+        "groups": [(key, label) for key, label in GROUPS if key in present],
+        "group": group if grouped else "",
         "detailed": detailed,
         "today": timezone.localdate(),
         "data_changed_at": data_changed_at(),
@@ -187,7 +215,7 @@ def operator_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def report(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request, detailed=False)
+    context, status = _context(request, detailed=False, grouped=False)
     return render(request, "analytics/report.html", context, status=status)
 
 

@@ -44,3 +44,12 @@ def format_percent(value: int | float | Decimal | None, places: int | None = Non
     if signed and Decimal(str(value)) > 0:
         text = "+" + text
     return text + ("\u00a0%" if _is_ru() else "%")
+
+
+def quote(name: str) -> str:
+    """A name in «ёлочки»; quotes inside become „лапки“: «ОЭЗ „Технополис Москва“», never «ОЭЗ «…»»."""
+    inner = name.strip()
+    if inner.startswith("«") and inner.endswith("»") and inner.count("«") == 1:
+        inner = inner[1:-1]
+    inner = inner.replace("«", "„").replace("»", "“")
+    return f"«{inner}»"
