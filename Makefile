@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONPATH := $(abspath src)
 
-.PHONY: run test install lint format messages demo clean bench backup restore
+.PHONY: run test install lint format messages demo clean bench backup restore cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,18 @@ run: install
 test: install
 	bash scripts/test.sh
 
-## make bench: every benchmark at a reduced scale on PostgreSQL (about 10 minutes), then docs/performance.md;
-## make bench SCALE=full for the city scale (1,000,000 registrations). Starts a throw-away PostgreSQL unless
-## DATABASE_URL is set.
+## make bench: every benchmark on PostgreSQL at a reduced scale (the full data set, fewer rounds and rush
+## attempts: about 10 minutes), then docs/performance.md; make bench SCALE=full for every round (or SCALE=0.1 for
+## a tenth of the data). Starts a throw-away PostgreSQL unless DATABASE_URL is set.
 SCALE ?= reduced
 bench: install
 	$(BIN)/python bench/run_all.py --scale $(SCALE)
+
+## make cluster: the production topology on 127.0.0.1 from Debian's packages — PostgreSQL primary + streaming
+## replica, Redis, two gunicorn web nodes, two RQ workers, the scheduler (scripts/cluster.sh; `scripts/cluster.sh
+## status|down|clean` to look at it or stop it).
+cluster: install
+	bash scripts/cluster.sh up
 
 lint: install
 	$(BIN)/ruff check .
