@@ -340,17 +340,10 @@ def list_sites(
     parent: str | None = Query(None, max_length=120, pattern=SLUG, description="Only sites inside this site."),
     q: str | None = Query(None, max_length=200, description="Words to find in the name or address."),
 ) -> Any:
-    qs = selectors.site_list_annotated().filter(selectors.search_q(q)).order_by("name", "pk")
-    if kind:
-        qs = qs.filter(kind=kind.value)
-    if parent:
-        parent_site = selectors.site_get(parent)
-        if parent_site is None:
-            raise _unknown(
-                selectors.UnknownFilterValue("parent", parent, _("There is no site «%(value)s».") % {"value": parent})
-            )
-        qs = qs.filter(parent=parent_site)
-    return qs
+    try:
+        return selectors.site_list(kind=kind.value if kind else "", parent=parent or "", q=q or "")
+    except selectors.UnknownFilterValue as exc:
+        raise _unknown(exc) from exc
 
 
 @router.get("/sites/{slug}", response={200: SiteDetailOut, **READ_ERRORS}, summary="One site")

@@ -59,6 +59,17 @@ def site_list_annotated() -> QuerySet[Site]:
     )
 
 
+def site_list(*, kind: str = "", parent: str = "", q: str = "") -> QuerySet[Site]:
+    """Sites with their counts, by kind, by the site they belong to (its slug) and by words; raises UnknownFilterValue."""
+    qs = site_list_annotated().filter(search_q(q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent:
+        parent_site = _resolve_site(parent, "parent")
+        qs = qs.filter(parent=parent_site)
+    return qs.order_by("name", "pk")
+
+
 @dataclass
 class SiteNode:
     site: Site
@@ -130,12 +141,12 @@ def site_detail(*, site: Site) -> dict[str, Any]:
     }
 
 
-def _resolve_site(slug: str | None) -> Site | None:
+def _resolve_site(slug: str | None, field_name: str = "site") -> Site | None:
     if not slug:
         return None
     site = Site.objects.filter(slug=slug).first()
     if site is None:
-        raise UnknownFilterValue("site", slug, _("There is no site «%(value)s».") % {"value": slug})
+        raise UnknownFilterValue(field_name, slug, _("There is no site «%(value)s».") % {"value": slug})
     return site
 
 
