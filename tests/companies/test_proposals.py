@@ -38,7 +38,12 @@ def test_profile_proposal_accepted_changes_the_registry(rep_a: Any, org_a: Any, 
     proposal.refresh_from_db()
     assert proposal.decided_by == operator and proposal.decision_comment == "Проверено"
     assert mail.outbox[-1].to == ["manager@alfa.ru"]
-    assert LogEntry.objects.get_for_object(proposal).count() == 2  # proposed, then decided
+    entries = list(LogEntry.objects.get_for_object(proposal).order_by("timestamp", "pk"))
+    assert entries[0].actor == rep_a  # who proposed
+    assert {e.actor for e in entries[1:]} == {operator}  # who accepted
+    assert [e.additional_data["event"] for e in entries if e.additional_data] == ["profileproposal_accepted"]
+    production_entries = LogEntry.objects.get_for_object(org_a).filter(actor=operator)
+    assert production_entries.exists()  # the registry change names the operator too
 
 
 def test_profile_proposal_refusals(rep_a: Any, rep_b: Any, org_a: Any, operator: Any) -> None:

@@ -6,9 +6,11 @@ its review, the status it grants, the annual confirmation, productions and the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosprom.core.api_auth import api_token_create
+from mosprom.core.audit import acting_as, audit_event
 from mosprom.core.errors import Forbidden, NotFound, Refused
 from mosprom.core.models import ApiToken
 from mosprom.core.roles import is_operator
@@ -64,6 +67,21 @@ Stage = Application.Stage
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _audited(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a service inside `acting_as(actor)`: the audit trail names who proposed and who decided."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with acting_as(kwargs.get("actor")):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _language() -> str:
@@ -128,6 +146,12 @@ def _decide(item: Decision, *, actor: Any, accept: bool, comment: str) -> None:
     item.decided_by = actor
     item.decided_at = timezone.now()
     item.decision_comment = comment.strip()
+    audit_event(
+        actor=actor,
+        action=f"{item._meta.model_name}_{'accepted' if accept else 'rejected'}",
+        obj=item,
+        data={"proposed_by": item.proposed_by_id} if item.proposed_by_id else None,
+    )
 
 
 def _locked(model: Any, pk: int) -> Any:
@@ -150,6 +174,7 @@ def _sync_host_membership(*, user: Any, organisation: Organisation) -> None:
 
 
 @transaction.atomic
+@_audited
 def host_capability_grant(
     *, actor: Any, organisation: Organisation, application: HostApplication | None = None, moderated_tours: int = 0
 ) -> HostCapability:
@@ -175,6 +200,7 @@ def invitation_link(invitation: Invitation) -> str:
 
 
 @transaction.atomic
+@_audited
 def invitation_create(
     *, actor: Any, organisation: Organisation, email: str, as_manager: bool = False, skip_permission: bool = False
 ) -> Invitation:
@@ -236,6 +262,7 @@ def invitation_from_token(token: str, *, now: datetime | None = None) -> Invitat
 
 
 @transaction.atomic
+@_audited
 def invitation_accept(*, token: str, password: str = "", actor: Any = None, full_name: str = "") -> Representative:
     """The invited person sets a password (or, already logged in with that e-mail, simply accepts)."""
     invitation = invitation_from_token(token)
@@ -282,6 +309,7 @@ def invitation_accept(*, token: str, password: str = "", actor: Any = None, full
 
 
 @transaction.atomic
+@_audited
 def representative_add(
     *, actor: Any, user: Any, organisation: Organisation, is_manager: bool = False
 ) -> Representative:
@@ -298,6 +326,7 @@ def representative_add(
 
 
 @transaction.atomic
+@_audited
 def representatives_from_host_staff(*, actor: Any = None) -> int:
     """Existing host staff (memberships) become managers of their organisation with the host capability."""
     n = 0
@@ -315,6 +344,7 @@ def _other_managers(rep: Representative) -> bool:
 
 
 @transaction.atomic
+@_audited
 def representative_set_manager(*, actor: Any, representative: Representative, is_manager: bool) -> Representative:
     rep = _locked(Representative, representative.pk)
     if not is_operator(actor):
@@ -327,6 +357,7 @@ def representative_set_manager(*, actor: Any, representative: Representative, is
 
 
 @transaction.atomic
+@_audited
 def representative_remove(*, actor: Any, representative: Representative) -> None:
     rep = _locked(Representative, representative.pk)
     if not is_operator(actor):
@@ -341,6 +372,7 @@ def representative_remove(*, actor: Any, representative: Representative) -> None
 
 
 @transaction.atomic
+@_audited
 def access_request_create(
     *, inn: str, organisation_name: str, contact_name: str, email: str, message: str = "", actor: Any = None
 ) -> AccessRequest:
@@ -397,6 +429,7 @@ def can_decide_access_request(*, actor: Any, request: AccessRequest) -> bool:
 
 
 @transaction.atomic
+@_audited
 def access_request_decide(*, actor: Any, request: AccessRequest, accept: bool, comment: str = "") -> AccessRequest:
     """Operator (or, for a registered INN, the organisation's manager) approves: an invitation goes out."""
     req = _locked(AccessRequest, request.pk)
@@ -406,7 +439,9 @@ def access_request_decide(*, actor: Any, request: AccessRequest, accept: bool, c
     if accept:
         organisation = req.organisation or Organisation.objects.filter(inn=req.inn).first()
         if organisation is None:
-            organisation = registry_services.organisation_create(short_name=req.organisation_name, inn=req.inn)
+            organisation = registry_services.organisation_create(
+                actor=actor, short_name=req.organisation_name, inn=req.inn
+            )
         first = not Representative.objects.filter(organisation=organisation).exists()
         req.organisation = organisation
         req.invitation = invitation_create(
@@ -438,6 +473,7 @@ def kind_terms(kind: StatusKind) -> StatusKindTerms:
 
 
 @transaction.atomic
+@_audited
 def kind_terms_save(*, actor: Any, terms: StatusKindTerms) -> StatusKindTerms:
     """Operator sets a kind's questionnaire and review time."""
     ensure_operator(actor=actor)
@@ -480,6 +516,7 @@ def _clean_answers(kind: StatusKind, answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event(application: Application, *, stage: str, side: str, actor: Any, message: str = "") -> ApplicationEvent:
+    audit_event(actor=actor, action=f"application_{stage}", obj=application, data={"side": side})
     return ApplicationEvent.objects.create(
         application=application,
         stage=stage,
@@ -522,6 +559,7 @@ def _stage_email(application: Application, stage: str, message: str, event: Appl
 
 
 @transaction.atomic
+@_audited
 def application_create(
     *, actor: Any, organisation: Organisation, kind: StatusKind, site: Site | None = None, is_demo: bool = False
 ) -> Application:
@@ -553,6 +591,7 @@ def application_create(
 
 
 @transaction.atomic
+@_audited
 def application_save_answers(
     *, actor: Any, application: Application, answers: dict[str, Any], site: Site | None = None
 ) -> Application:
@@ -602,6 +641,7 @@ def _document_check(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
+@_audited
 def application_add_document(*, actor: Any, application: Application, upload: UploadedFile) -> ApplicationDocument:
     app = _locked(Application, application.pk)
     ensure_representative(actor=actor, organisation=app.organisation)
@@ -618,6 +658,7 @@ def application_add_document(*, actor: Any, application: Application, upload: Up
 
 
 @transaction.atomic
+@_audited
 def application_remove_document(*, actor: Any, document: ApplicationDocument) -> None:
     app = _locked(Application, document.application_id)
     ensure_representative(actor=actor, organisation=app.organisation)
@@ -638,6 +679,7 @@ def _require(app: Application, action: str) -> None:
 
 
 @transaction.atomic
+@_audited
 def application_submit(*, actor: Any, application: Application) -> Application:
     """Send the draft to the department: it becomes the registry's official application."""
     app = _locked(Application, application.pk)
@@ -655,6 +697,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
         raise ValidationError(errors)
     obligations = {q.obligation: app.answers[q.code] for q in questions if q.obligation and q.code in app.answers}
     app.record = registry_services.status_application_submit(
+        actor=actor,
         applicant=app.organisation,
         kind=app.kind,
         site=app.site,
@@ -670,6 +713,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
 
 
 @transaction.atomic
+@_audited
 def application_request_info(*, actor: Any, application: Application, message: str) -> Application:
     ensure_operator(actor=actor)
     app = _locked(Application, application.pk)
@@ -684,6 +728,7 @@ def application_request_info(*, actor: Any, application: Application, message: s
 
 
 @transaction.atomic
+@_audited
 def application_answer(*, actor: Any, application: Application, message: str) -> Application:
     app = _locked(Application, application.pk)
     ensure_representative(actor=actor, organisation=app.organisation)
@@ -698,13 +743,14 @@ def application_answer(*, actor: Any, application: Application, message: str) ->
 
 
 @transaction.atomic
+@_audited
 def application_start_review(*, actor: Any, application: Application, message: str = "") -> Application:
     ensure_operator(actor=actor)
     app = _locked(Application, application.pk)
     _require(app, "start_review")
     if app.record is None:
         raise Refused("no_record", _("The application has no registry record."))
-    registry_services.status_application_start_review(application=app.record)
+    registry_services.status_application_start_review(actor=actor, application=app.record)
     _move(app, Stage.EXPERT_REVIEW)
     event = _event(app, stage=Stage.EXPERT_REVIEW, side="operator", actor=actor, message=message)
     _stage_email(app, Stage.EXPERT_REVIEW, message.strip(), event)
@@ -712,6 +758,7 @@ def application_start_review(*, actor: Any, application: Application, message: s
 
 
 @transaction.atomic
+@_audited
 def application_add_verdict(
     *, actor: Any, application: Application, expert_name: str, verdict: str, comment: str = ""
 ) -> ExpertVerdict:
@@ -720,11 +767,12 @@ def application_add_verdict(
     if app.stage != Stage.EXPERT_REVIEW or app.record is None:
         raise Refused("invalid_stage", _("Verdicts are added only during expert review."))
     return registry_services.status_application_add_verdict(
-        application=app.record, expert_name=expert_name, verdict=verdict, comment=comment
+        actor=actor, application=app.record, expert_name=expert_name, verdict=verdict, comment=comment
     )
 
 
 @transaction.atomic
+@_audited
 def application_approve(*, actor: Any, application: Application, message: str = "", number: str = "") -> Status:
     """Approval grants the status with its benefits and term (registry service)."""
     ensure_operator(actor=actor)
@@ -732,7 +780,7 @@ def application_approve(*, actor: Any, application: Application, message: str = 
     _require(app, "approve")
     assert app.record is not None
     try:
-        status = registry_services.status_application_approve(application=app.record, number=number)
+        status = registry_services.status_application_approve(actor=actor, application=app.record, number=number)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "no_verdict":
             raise Refused("no_verdict", _("Add at least one expert verdict before approving.")) from exc
@@ -744,6 +792,7 @@ def application_approve(*, actor: Any, application: Application, message: str = 
 
 
 @transaction.atomic
+@_audited
 def application_reject(*, actor: Any, application: Application, message: str) -> Application:
     ensure_operator(actor=actor)
     app = _locked(Application, application.pk)
@@ -754,7 +803,7 @@ def application_reject(*, actor: Any, application: Application, message: str) ->
         StatusApplication.State.SUBMITTED,
         StatusApplication.State.UNDER_REVIEW,
     ):
-        registry_services.status_application_reject(application=app.record, reason=message)
+        registry_services.status_application_reject(actor=actor, application=app.record, reason=message)
     _move(app, Stage.REJECTED)
     event = _event(app, stage=Stage.REJECTED, side="operator", actor=actor, message=message)
     _stage_email(app, Stage.REJECTED, message.strip(), event)
@@ -765,6 +814,7 @@ def application_reject(*, actor: Any, application: Application, message: str) ->
 
 
 @transaction.atomic
+@_audited
 def profile_propose(
     *, actor: Any, organisation: Organisation, changes: dict[str, str], is_demo: bool = False
 ) -> ProfileProposal:
@@ -787,6 +837,7 @@ def profile_propose(
 
 
 @transaction.atomic
+@_audited
 def profile_proposal_decide(
     *, actor: Any, proposal: ProfileProposal, accept: bool, comment: str = ""
 ) -> ProfileProposal:
@@ -799,7 +850,7 @@ def profile_proposal_decide(
             # Contacts are published as the last paragraph of the description.
             base = fields.get("description", item.organisation.description).split("\n\n" + _("Contacts:"))[0]
             fields["description"] = f"{base}\n\n{_('Contacts:')} {item.changes['contacts']}".strip()
-        registry_services.organisation_update(organisation=item.organisation, **fields)
+        registry_services.organisation_update(actor=actor, organisation=item.organisation, **fields)
     item.save()
     _notify(
         organisation=item.organisation,
@@ -815,6 +866,7 @@ PRODUCTION_REPORT_FIELDS = ("site", "opened_on", "import_substitution", "no_dome
 
 
 @transaction.atomic
+@_audited
 def production_report_create(
     *, actor: Any, organisation: Organisation, product: str, is_demo: bool = False, **fields: Any
 ) -> ProductionReport:
@@ -833,6 +885,7 @@ def production_report_create(
 
 
 @transaction.atomic
+@_audited
 def production_report_decide(
     *, actor: Any, report: ProductionReport, accept: bool, comment: str = ""
 ) -> ProductionReport:
@@ -841,6 +894,7 @@ def production_report_decide(
     _decide(item, actor=actor, accept=accept, comment=comment)
     if accept:
         item.production = registry_services.production_create(
+            actor=actor,
             organisation=item.organisation,
             product=item.product,
             site=item.site,
@@ -872,6 +926,7 @@ def status_report_deadline(status: Status, year: int) -> date:
 
 
 @transaction.atomic
+@_audited
 def annual_report_file(
     *,
     actor: Any,
@@ -892,6 +947,7 @@ def annual_report_file(
     if year >= today.year:
         raise ValidationError({"year": [ValidationError(_("Report a year that has ended."), code="future_year")]})
     report = registry_services.annual_report_submit(
+        actor=actor,
         status=status,
         year=year,
         jobs=jobs,
@@ -910,6 +966,7 @@ def annual_report_file(
 
 
 @transaction.atomic
+@_audited
 def report_filing_decide(*, actor: Any, filing: ReportFiling, accept: bool, comment: str = "") -> ReportFiling:
     ensure_operator(actor=actor)
     item = _locked(ReportFiling, filing.pk)
@@ -968,6 +1025,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
+@_audited
 def host_application_submit(
     *,
     actor: Any,
@@ -1014,6 +1072,7 @@ def host_application_submit(
 
 
 @transaction.atomic
+@_audited
 def host_application_decide(
     *, actor: Any, application: HostApplication, accept: bool, comment: str = ""
 ) -> HostApplication:
@@ -1045,6 +1104,7 @@ def host_application_decide(
 
 
 @transaction.atomic
+@_audited
 def company_token_create(*, actor: Any, organisation: Organisation, name: str) -> tuple[CompanyToken, str]:
     """A manager creates a token that acts for the organisation; the raw value is shown once."""
     ensure_representative(actor=actor, organisation=organisation, manager=True)
@@ -1055,6 +1115,7 @@ def company_token_create(*, actor: Any, organisation: Organisation, name: str) -
 
 
 @transaction.atomic
+@_audited
 def company_token_revoke(*, actor: Any, token: CompanyToken) -> None:
     ensure_representative(actor=actor, organisation=token.organisation, manager=True)
     ApiToken.objects.filter(pk=token.api_token_id).update(revoked=True)
