@@ -22,6 +22,7 @@ from ninja.responses import Status as Reply
 from ninja.security import HttpBearer
 
 from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
+from mosprom.core.audit import set_request_actor
 from mosprom.core.errors import NotFound
 from mosprom.core.models import ApiToken
 from mosprom.registry.models import Site, Status, StatusKind
@@ -53,6 +54,7 @@ class CompanyTokenAuth(HttpBearer):
             return None  # the person who created it no longer represents the organisation
         ApiToken.objects.filter(pk=found.api_token_id).update(last_used_at=timezone.now())
         request.user = found.api_token.user
+        set_request_actor(found.api_token.user)
         return found
 
 
