@@ -38,7 +38,12 @@ def run(*, rounds: int = 15, log: Callable[[str], None] = print) -> dict[str, An
     client = Client()
     year = timezone.localdate().year - 1
     results: list[common.PageResult] = []
-    for name, url in (("dashboard", "/analytics/"), ("dashboard, last year", f"/analytics/?year={year}")):
+    pages = (
+        ("dashboard", "/analytics/"),
+        ("dashboard, last year", f"/analytics/?year={year}"),
+        ("dashboard, tourism", "/analytics/?section=tourism"),
+    )
+    for name, url in pages:
         results.append(common.measure_page(client, f"{name} (cold)", url, rounds=rounds, before=cache.clear))
         cache.clear()
         results.append(common.measure_page(client, f"{name} (cached)", url, rounds=rounds, warmup=2))

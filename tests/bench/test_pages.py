@@ -40,6 +40,8 @@ def test_dashboard_measures_cold_and_cached(synthetic: None) -> None:
         "dashboard (cached)",
         "dashboard, last year (cold)",
         "dashboard, last year (cached)",
+        "dashboard, tourism (cold)",
+        "dashboard, tourism (cached)",
         "report (cold)",
     }
     assert all(row["status"] == 200 for row in pages.values())
