@@ -91,7 +91,7 @@ def test_transitions_out_of_order_are_refused(submitted: Application, operator: 
         services.application_answer(actor=rep_a, application=submitted, message="?")
     with pytest.raises(Refused) as exc:
         services.application_save_answers(actor=rep_a, application=submitted, answers=ANSWERS)
-    assert exc.value.code == "application_locked"
+    assert exc.value.code == "already_submitted"
     with pytest.raises(Forbidden):
         services.application_start_review(actor=rep_a, application=submitted)
 

@@ -136,7 +136,7 @@ def test_late_report_is_flagged(rep_a: Any, status_a: Status, settings: Any) -> 
 
 
 def test_report_reminders_are_sent_once_per_window(rep_a: Any, status_a: Status) -> None:
-    deadline = services.status_report_deadline(status_a, 2025)
+    deadline = selectors.status_report_deadline(status_a, 2025)
     assert deadline == date(2026, 4, 1)
     assert services.report_reminders_send(today=date(2026, 2, 1)) == 0  # more than 30 days ahead
     assert services.report_reminders_send(today=date(2026, 3, 5)) == 1

@@ -65,9 +65,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
 
 
 def application_detail(application: Application) -> dict[str, Any]:
-    from . import services
-
-    questions = services.rules.questionnaire(services.kind_terms(application.kind).questions)
+    questions = rules.questionnaire(kind_terms(application.kind).questions)
     verdicts = list(application.record.verdicts.all()) if application.record_id else []  # type: ignore[union-attr]
     return {
         "application": application,
@@ -83,6 +81,16 @@ def application_detail(application: Application) -> dict[str, Any]:
 
 def document_visible_to(user: Any, pk: int) -> ApplicationDocument | None:
     return ApplicationDocument.objects.filter(application__in=applications_visible_to(user), pk=pk).first()
+
+
+def kind_terms(kind: StatusKind) -> StatusKindTerms:
+    terms = StatusKindTerms.objects.filter(kind=kind).first()
+    return terms or StatusKindTerms(kind=kind, questions=list(rules.DEFAULT_QUESTIONS))
+
+
+def status_report_deadline(status: Status, year: int) -> date:
+    """The registry's rule (one deadline for every kind, setting REGISTRY_REPORT_DEADLINE)."""
+    return registry_rules.report_deadline(year)
 
 
 def status_kinds() -> QuerySet[StatusKind]:
@@ -101,8 +109,6 @@ class ReportDue:
 
 def reports_due(organisation: Organisation, *, today: date | None = None) -> list[ReportDue]:
     """For each current status: last year's report, its deadline, and whether it is late or failing."""
-    from .services import status_report_deadline
-
     today = today or timezone.localdate()
     year = today.year - 1
     statuses = list(

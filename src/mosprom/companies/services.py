@@ -43,7 +43,7 @@ from mosprom.registry.models import (
 )
 from mosprom.registry.validators import validate_inn
 
-from . import rules
+from . import rules, selectors
 from .models import (
     AccessRequest,
     Application,
@@ -467,11 +467,6 @@ def access_request_decide(*, actor: Any, request: AccessRequest, accept: bool, c
 # --- status applications -----------------------------------------------------------------------------------
 
 
-def kind_terms(kind: StatusKind) -> StatusKindTerms:
-    terms = StatusKindTerms.objects.filter(kind=kind).first()
-    return terms or StatusKindTerms(kind=kind, questions=list(rules.DEFAULT_QUESTIONS))
-
-
 @transaction.atomic
 @_audited
 def kind_terms_save(*, actor: Any, terms: StatusKindTerms) -> StatusKindTerms:
@@ -487,7 +482,7 @@ def kind_terms_save(*, actor: Any, terms: StatusKindTerms) -> StatusKindTerms:
 
 
 def _clean_answers(kind: StatusKind, answers: dict[str, Any]) -> dict[str, Any]:
-    questions = rules.questionnaire(kind_terms(kind).questions)
+    questions = rules.questionnaire(selectors.kind_terms(kind).questions)
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[ValidationError]] = {}
     for q in questions:
@@ -598,7 +593,7 @@ def application_save_answers(
     app = _locked(Application, application.pk)
     ensure_representative(actor=actor, organisation=app.organisation)
     if app.stage not in (Stage.DRAFT, Stage.INFO_REQUESTED):
-        raise Refused("application_locked", _("The application is with the department and cannot be changed now."))
+        raise Refused("already_submitted", _("This application was already submitted."))
     app.answers = _clean_answers(app.kind, answers)
     if site is not None:
         app.site = site
@@ -686,7 +681,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     ensure_representative(actor=actor, organisation=app.organisation)
     if app.stage != Stage.DRAFT:
         raise Refused("already_submitted", _("This application was already submitted."))
-    questions = rules.questionnaire(kind_terms(app.kind).questions)
+    questions = rules.questionnaire(selectors.kind_terms(app.kind).questions)
     missing = rules.missing_answers(questions, app.answers)
     errors: dict[str, list[ValidationError]] = {
         f"q_{code}": [ValidationError(_("Answer this question."), code="required")] for code in missing
@@ -920,11 +915,6 @@ def production_report_decide(
 # --- annual reports -------------------------------------------------------------------------------------------
 
 
-def status_report_deadline(status: Status, year: int) -> date:
-    """The registry's rule (one deadline for every kind, setting REGISTRY_REPORT_DEADLINE)."""
-    return registry_rules.report_deadline(year)
-
-
 @transaction.atomic
 @_audited
 def annual_report_file(
@@ -959,7 +949,7 @@ def annual_report_file(
         organisation=status.holder,
         report=report,
         output=Decimal(output) if output is not None else None,
-        late=rules.report_is_late(submitted_on=today, deadline=status_report_deadline(status, year)),
+        late=rules.report_is_late(submitted_on=today, deadline=selectors.status_report_deadline(status, year)),
         proposed_by=actor,
         is_demo=is_demo,
     )
@@ -999,7 +989,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
     for status in statuses:
         if status.pk in filed:
             continue
-        deadline = status_report_deadline(status, year)
+        deadline = selectors.status_report_deadline(status, year)
         window = rules.reminder_due(deadline=deadline, today=today, days_before=windows)
         if window is None:
             continue

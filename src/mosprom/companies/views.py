@@ -350,10 +350,6 @@ def application_start(request: HttpRequest, org: int) -> HttpResponse:
     )
 
 
-def application_is_submitted(app: Application) -> bool:
-    return app.stage != Application.Stage.DRAFT
-
-
 def _application_for(request: HttpRequest, pk: int) -> Application:
     app = selectors.applications_visible_to(request.user).filter(pk=pk).first()
     if app is None:
@@ -376,8 +372,6 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "save")
         try:
             if action in ("save", "submit"):
-                if action == "submit" and application_is_submitted(app):
-                    services.application_submit(actor=request.user, application=app)  # refuses: already submitted
                 qform.is_valid()
                 answers = {k[2:]: v for k, v in qform.data.items() if k.startswith("q_")}
                 services.application_save_answers(actor=request.user, application=app, answers=answers)
