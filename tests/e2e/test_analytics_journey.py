@@ -47,7 +47,8 @@ def test_dashboard_year_change_and_xlsx_download(page: Any, demo_data: None, tmp
     table = page.locator('table[data-table="productions-by-year"]')
     # the table sits under the chart in a closed <details>: read its text, not its rendering
     page_rows = [
-        [(c.text_content() or "").strip() for c in row.locator("th, td").all()] for row in table.locator("tbody tr").all()
+        [(c.text_content() or "").strip() for c in row.locator("th, td").all()]
+        for row in table.locator("tbody tr").all()
     ]
     with page.expect_download() as info:
         page.get_by_test_id("xlsx-productions-by-year").click()

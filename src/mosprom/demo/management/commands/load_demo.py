@@ -14,6 +14,7 @@ LOADERS = [
     "mosprom.demo.accounts.load",
     "mosprom.demo.partnerships.load",
     "mosprom.demo.tours.load",
+    "mosprom.demo.programme.load",  # the programme at the size open-mosprom-2026.txt gives
     "mosprom.demo.companies.load",
     "mosprom.demo.intake.load",  # reads the seed press releases against the registry loaded above
 ]
