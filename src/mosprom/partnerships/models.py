@@ -7,7 +7,6 @@ services always call `full_clean()` before saving.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from typing import Any
 
@@ -23,12 +22,7 @@ from mosprom.core.models import TimeStampedModel
 from mosprom.core.text import fold_all
 from mosprom.registry.models import Organisation, Site
 
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    year = day.year + years
-    last = calendar.monthrange(year, day.month)[1]
-    return day.replace(year=year, day=min(day.day, last))
+from .rules import agreement_end
 
 
 class Agreement(TimeStampedModel):
@@ -101,7 +95,7 @@ class Agreement(TimeStampedModel):
         if self.term_years is not None and self.term_years <= 0:
             errors["term_years"] = _("The term must be a positive number of years.")
         elif self.term_years and self.signed_on:
-            self.ends_on = add_years(self.signed_on, self.term_years)
+            self.ends_on = agreement_end(signed_on=self.signed_on, term_years=self.term_years)
         if self.ends_on and self.signed_on and self.ends_on <= self.signed_on:
             errors["ends_on"] = _("The end date must be after the date of signing.")
         if self.terminated_on and self.signed_on and self.terminated_on < self.signed_on:
@@ -111,7 +105,7 @@ class Agreement(TimeStampedModel):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.term_years and self.term_years > 0 and self.signed_on:
-            self.ends_on = add_years(self.signed_on, self.term_years)
+            self.ends_on = agreement_end(signed_on=self.signed_on, term_years=self.term_years)
         self.search_text = fold_all([self.title, self.summary])
         super().save(*args, **kwargs)
 

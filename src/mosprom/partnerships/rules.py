@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
+from mosprom.core.dates import add_years
+
 if TYPE_CHECKING:
     from .models import Agreement, Milestone, Project
 
@@ -41,6 +43,11 @@ class AgreementState:
     status: str  # active, expired or terminated
     days_left: int | None  # days until the end date while in force; None when open-ended or not in force
     expiring: bool  # in force and ends within PARTNERSHIPS_AGREEMENT_EXPIRING_DAYS
+
+
+def agreement_end(*, signed_on: date, term_years: int) -> date:
+    """An agreement signed for a term ends on the same calendar day `term_years` later."""
+    return add_years(signed_on, term_years)
 
 
 def agreement_status(agreement: Agreement, today: date) -> str:

@@ -10,7 +10,6 @@ Settings: `REGISTRY_REPORT_DEADLINE` (month, day of the following year), `REGIST
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,18 +18,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
+from mosprom.core.dates import add_years
+
 if TYPE_CHECKING:
     from .models import Status
 
 # = Status.State values
 ACTIVE, FLAGGED, REVOKED, EXPIRED = "active", "flagged", "revoked", "expired"
 HOLDING_STATES = (ACTIVE, FLAGGED)  # a flagged status is under review but still held
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def expiring_days() -> int:

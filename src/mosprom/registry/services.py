@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mosprom.core.audit import acting_as, audit_event
+from mosprom.core.text import transliterate
 
 from . import rules
 from .models import (
@@ -32,15 +33,6 @@ from .models import (
     StatusKind,
 )
 from .validators import validate_inn, validate_ogrn
-
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-        "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-        "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    }
-)  # fmt: skip
 
 SITE_FIELDS = {
     "name",
@@ -90,7 +82,7 @@ RESIDENCY_FIELDS = {"organisation", "site", "since", "until", "is_anchor"}
 
 def slug_from(text: str, *, max_length: int = 100) -> str:
     """A Latin slug for any (Russian) name."""
-    latin = re.sub(r"[«»\"'„“”]", "", text.lower()).translate(_TRANSLIT)
+    latin = transliterate(re.sub(r"[«»\"'„“”]", "", text.lower()))
     return (slugify(latin) or "item")[:max_length].strip("-") or "item"
 
 
