@@ -16,6 +16,7 @@ from mosprom.companies import rules, selectors, services
 from mosprom.companies.models import HostCapability, ProductionReport
 from mosprom.core import periodic
 from mosprom.core.errors import Forbidden, Refused
+from mosprom.registry import services as registry_services
 from mosprom.registry.models import Membership, Production, Status
 from mosprom.registry.roles import host_organisation_ids
 
@@ -232,3 +233,17 @@ def test_a_status_without_obligations_owes_no_report(org_a: Any, kind: Any, rep_
     Status.objects.create(kind=kind, holder=org_a, granted_on=date(2023, 1, 10))
     assert selectors.reports_due(org_a, today=date(2026, 5, 1)) == []
     assert services.report_reminders_send(today=date(2026, 3, 5)) == 0
+
+
+def test_profile_proposal_of_a_site_makes_the_company_its_resident(rep_a: Any, org_a: Any, operator: Any) -> None:
+    site = registry_services.site_create(name="Технопарк «Строгино»", kind="technopark", slug="strogino")
+    proposal = services.profile_propose(actor=rep_a, organisation=org_a, changes={"site": site})
+    assert proposal.changes == {"site": "strogino"}
+    assert "площадка: strogino" in selectors.work_queue(kind="profile")["items"][0].detail
+    services.profile_proposal_decide(actor=operator, proposal=proposal, accept=True)
+    assert org_a.residencies.get().site == site
+    with pytest.raises(Refused) as exc:
+        services.profile_propose(actor=rep_a, organisation=org_a, changes={"site": "strogino"})
+    assert exc.value.code == "nothing_changed"
+    with pytest.raises(ValidationError):
+        services.profile_propose(actor=rep_a, organisation=org_a, changes={"site": "nowhere"})

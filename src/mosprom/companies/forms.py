@@ -112,6 +112,12 @@ class ProfileForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     website = forms.CharField(label=_("Web address"), required=False, help_text=_("For example https://example.ru"))
     contacts = forms.CharField(label=_("Contacts for the public page"), required=False, max_length=300)
+    site = forms.ModelChoiceField(
+        label=_("Site where you work"),
+        queryset=Site.objects.order_by("name"),
+        required=False,
+        help_text=_("A technopark, industrial park or SEZ site; the department records you as its resident."),
+    )
 
 
 class ProductionReportForm(forms.Form):

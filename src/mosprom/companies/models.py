@@ -257,7 +257,7 @@ class ApplicationEvent(TimeStampedModel):
 class ProfileProposal(TimeStampedModel, Decision):
     """Proposed changes to an organisation's public profile."""
 
-    FIELDS = ("description", "website", "contacts")
+    FIELDS = ("description", "website", "contacts", "site")  # site: the slug of the site the company works at
 
     organisation = models.ForeignKey(
         "registry.Organisation",

@@ -213,6 +213,14 @@ QUEUE_KINDS: dict[str, Any] = {
 }
 
 
+PROFILE_LABELS: dict[str, Any] = {
+    "description": _("description"),
+    "website": _("web address"),
+    "contacts": _("contacts"),
+    "site": _("site"),
+}
+
+
 @dataclass
 class WorkItem:
     kind: str
@@ -281,7 +289,7 @@ def work_queue(
                     p.pk,
                     p.organisation.short_name,
                     str(_("Profile changes")),
-                    "; ".join(f"{k}: {v[:80]}" for k, v in p.changes.items()),
+                    "; ".join(f"{PROFILE_LABELS.get(k, k)}: {v[:80]}" for k, v in p.changes.items()),
                     p.created_at,
                     _days("profile"),
                     dec_actions,

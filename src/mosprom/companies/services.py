@@ -814,9 +814,16 @@ def profile_propose(
     *, actor: Any, organisation: Organisation, changes: dict[str, str], is_demo: bool = False
 ) -> ProfileProposal:
     ensure_representative(actor=actor, organisation=organisation)
-    clean = {k: str(v).strip() for k, v in changes.items() if k in ProfileProposal.FIELDS}
+    changes = {**changes, "site": changes["site"].slug} if isinstance(changes.get("site"), Site) else changes
+    clean = {k: str(v or "").strip() for k, v in changes.items() if k in ProfileProposal.FIELDS}
     current = {"description": organisation.description, "website": organisation.website}
     clean = {k: v for k, v in clean.items() if v != current.get(k, "")}
+    if clean.get("site"):
+        site = Site.objects.filter(slug=clean["site"]).first()
+        if site is None:
+            raise ValidationError({"site": [ValidationError(_("There is no such site."), code="invalid")]})
+        if organisation.residencies.filter(site=site, until__isnull=True).exists():
+            del clean["site"]  # already a resident there
     if not clean:
         raise Refused("nothing_changed", _("Nothing was changed."), status=422)
     if clean.get("website"):
@@ -841,6 +848,11 @@ def profile_proposal_decide(
     _decide(item, actor=actor, accept=accept, comment=comment)
     if accept:
         fields: dict[str, Any] = {k: v for k, v in item.changes.items() if k in ("description", "website")}
+        site = Site.objects.filter(slug=item.changes.get("site") or "").first()
+        if site is not None and not item.organisation.residencies.filter(site=site, until__isnull=True).exists():
+            registry_services.residency_create(
+                actor=actor, organisation=item.organisation, site=site, since=timezone.localdate()
+            )
         if "contacts" in item.changes:
             # Contacts are published as the last paragraph of the description.
             base = fields.get("description", item.organisation.description).split("\n\n" + _("Contacts:"))[0]
