@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
+from tqdm import tqdm
 
 # Each part contributes one loader; the order matters (the registry comes first).
 LOADERS = [
@@ -25,7 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         notes: list[str] = []
-        for path in LOADERS:
+        # a progress bar on a terminal, nothing in logs or tests
+        progress = tqdm(LOADERS, desc="demo", unit="part", disable=not self.stdout.isatty(), leave=False)
+        for path in progress:
+            progress.set_postfix_str(path.rsplit(".", 2)[-2])
             try:
                 loader = import_string(path)
             except ImportError:
