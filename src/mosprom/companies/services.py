@@ -811,10 +811,12 @@ def application_reject(*, actor: Any, application: Application, message: str) ->
 @transaction.atomic
 @_audited
 def profile_propose(
-    *, actor: Any, organisation: Organisation, changes: dict[str, str], is_demo: bool = False
+    *, actor: Any, organisation: Organisation, changes: dict[str, Any], is_demo: bool = False
 ) -> ProfileProposal:
+    """Propose description, web address, contacts and the site (a `Site` or its slug) for the public profile."""
     ensure_representative(actor=actor, organisation=organisation)
-    changes = {**changes, "site": changes["site"].slug} if isinstance(changes.get("site"), Site) else changes
+    site_value = changes.get("site")
+    changes = {**changes, "site": site_value.slug} if isinstance(site_value, Site) else changes
     clean = {k: str(v or "").strip() for k, v in changes.items() if k in ProfileProposal.FIELDS}
     current = {"description": organisation.description, "website": organisation.website}
     clean = {k: v for k, v in clean.items() if v != current.get(k, "")}
