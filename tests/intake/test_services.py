@@ -192,3 +192,25 @@ def test_two_operators_accept_the_same_fact_at_once(registry: dict[str, Any]) ->
         outcomes = sorted(pool.map(attempt, range(2)))
     assert outcomes == ["accepted", "already_decided"]
     assert Provenance.objects.filter(fact_id=fact_id).count() == 1
+
+
+def test_production_opened_is_proposed_and_accepted_into_the_registry(registry: dict[str, Any], operator: Any) -> None:
+    from mosprom.registry.models import Production
+
+    text = (
+        "В Москве компания ПАО «КамАЗ» открыла производство тяговых батарей на площадке «Руднево». "
+        "На предприятии будет создано более 300 рабочих мест."
+    )
+    release = services.release_import(data=text).release
+    fact = release.facts.get(kind="production_opened")
+    assert (fact.organisation, fact.site, fact.detail) == (registry["kamaz"], registry["rudnevo"], "тяговых батарей")
+    services.fact_accept(fact=fact, actor=operator)
+    production = Production.objects.get(organisation=registry["kamaz"])
+    assert (production.product, production.site) == ("тяговых батарей", registry["rudnevo"])
+    jobs = release.facts.get(value=300)
+    assert (jobs.kind, jobs.qualifier, jobs.unit, jobs.organisation) == (
+        "workers",
+        "more",
+        "рабочее место",
+        registry["kamaz"],
+    )

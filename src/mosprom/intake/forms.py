@@ -43,6 +43,9 @@ class ReleaseImportForm(forms.Form):
 class FactEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of fact"), choices=ProposedFact.Kind.choices)
     subject = forms.CharField(label=_("Subject"), max_length=400, required=False)
+    detail = forms.CharField(
+        label=_("Details"), max_length=300, required=False, help_text=_("What is produced, signed or granted.")
+    )
     organisation = forms.ModelChoiceField(
         label=_("Registry organisation"), queryset=Organisation.objects.order_by("short_name"), required=False
     )
@@ -59,6 +62,7 @@ class FactEditForm(forms.Form):
         initial = {
             "kind": fact.kind,
             "subject": fact.subject,
+            "detail": fact.detail,
             "organisation": fact.organisation_id,
             "site": fact.site_id,
             "value": fact.value,

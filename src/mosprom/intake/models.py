@@ -123,6 +123,9 @@ class ProposedFact(TimeStampedModel):
     site = models.ForeignKey(
         "registry.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    detail = models.CharField(
+        _("details"), max_length=300, blank=True, help_text=_("What is produced, signed or granted.")
+    )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=3, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     qualifier = models.CharField(_("qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT)

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from mosprom.core.audit import acting_as, audit_event
 from mosprom.core.errors import Refused
 from mosprom.registry.models import Organisation, Site
-from mosprom.registry.services import organisation_create, residency_create, site_create, slug_from
+from mosprom.registry.services import (
+    organisation_create,
+    production_create,
+    residency_create,
+    site_create,
+    slug_from,
+)
 
 from . import rules
 from .models import Mention, PressRelease, ProposedFact, Provenance
@@ -114,6 +120,9 @@ def _store_extraction(release: PressRelease, extraction: Extraction) -> None:
             site_id = site.registry_id if site and site.registry_id in known_sites else None
             if site_id is None and f.subject_registry_id in known_sites:
                 site_id = f.subject_registry_id
+        if f.kind == "production_opened" and f.site:
+            where = site_by_name.get(f.site)
+            site_id = where.registry_id if where and where.registry_id in known_sites else None
         if f.kind == "agreement_signed":
             first = next((o for o in extraction.organisations if o.name in f.subject and o.registry_id), None)
             org_id = first.registry_id if first and first.registry_id in known_orgs else None
@@ -122,6 +131,7 @@ def _store_extraction(release: PressRelease, extraction: Extraction) -> None:
                 release=release,
                 kind=f.kind,
                 subject=f.subject[:400],
+                detail=f.detail[:300],
                 organisation_id=org_id,
                 site_id=site_id,
                 value=Decimal(str(f.value)) if f.value is not None else None,
@@ -188,7 +198,7 @@ def _locked(fact: ProposedFact) -> ProposedFact:
     return locked
 
 
-EDITABLE = {"kind", "subject", "organisation", "site", "value", "unit", "qualifier", "year"}
+EDITABLE = {"kind", "subject", "detail", "organisation", "site", "value", "unit", "qualifier", "year"}
 
 
 def _apply_edits(fact: ProposedFact, changes: dict[str, Any]) -> bool:
@@ -318,6 +328,18 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
             actor=actor,
         )
         return None, site, _("site «%(name)s» added") % {"name": name}
+    if kind == ProposedFact.Kind.PRODUCTION_OPENED:
+        assert fact.organisation is not None
+        opened_on = fact.release.published or (date(fact.year, 1, 1) if fact.year else None)
+        production_create(
+            organisation=fact.organisation,
+            product=(fact.detail or fact.subject)[:300],
+            site=fact.site,
+            opened_on=opened_on,
+            source=(fact.release.source_url or fact.release.title)[:300],
+            actor=actor,
+        )
+        return fact.organisation, fact.site, _("production «%(product)s» recorded") % {"product": fact.detail}
     if kind == ProposedFact.Kind.RESIDENCY:
         assert fact.organisation is not None and fact.site is not None
         residency_create(organisation=fact.organisation, site=fact.site, actor=actor)

@@ -112,6 +112,7 @@ def fact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = dict(form.cleaned_data)
         changes["subject"] = changes.get("subject") or ""
         changes["unit"] = changes.get("unit") or ""
+        changes["detail"] = changes.get("detail") or ""
         try:
             services.fact_edit(fact=fact, actor=request.user, **changes)
         except Refused as exc:

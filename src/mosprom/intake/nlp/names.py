@@ -78,7 +78,12 @@ def words(text: str) -> list[str]:
 
 
 def is_media(name: str) -> bool:
-    return fold(name).strip(" .") in MEDIA
+    """ТАСС, «РИА Новости», «Telegram-канал …»: a medium that reports, not a subject of the news."""
+    key = fold(name).strip(" .")
+    if key in MEDIA:
+        return True
+    head = re.split(r"[\s\-]", key, maxsplit=1)[0]
+    return head in MEDIA and bool(re.search(r"канал|сообществ|паблик|групп|аккаунт|страниц", key))
 
 
 def _restore_case(original: str, new: str) -> str:

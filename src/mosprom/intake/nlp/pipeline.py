@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .clean import Cleaned, clean
@@ -91,6 +92,8 @@ class Fact:
     confidence: float
     subject_type: str = ""  # organisation | site | ""
     subject_registry_id: int | None = None
+    detail: str = ""
+    site: str = ""
 
 
 @dataclass
@@ -195,6 +198,8 @@ def _descriptor_before(text: str, start: int) -> tuple[str, str, int]:
     word_start = start - len(head) + (m.start(2) if m.group(2) else m.start(1))
     low = last.lower()
     lems = _lemmas(low)
+    if "канал" in low or is_media(last) or (prev_word and is_media(f"{prev_word} {last}")):
+        return "media", "", word_start  # «в Telegram-канале «Москва Live»»
     if low in LEGAL_FORMS and low not in ("компания", "компаний", "группа"):
         return "org", ORG_DESCRIPTORS.get(low, "company"), word_start
     if prev_word:
@@ -373,6 +378,13 @@ def natasha_doc(text: str) -> Any:
     return doc
 
 
+@lru_cache(maxsize=20_000)
+def _name_parts(normal: str) -> dict[str, str]:
+    """first/middle/last of a person's name in the nominative (natasha's NamesExtractor, cached per name)."""
+    match = models().names_extractor.find(normal)
+    return {key: value for key, value in match.fact.slots} if match and match.fact else {}
+
+
 def extract(raw: str, *, linker: Linker | None = None) -> Extraction:
     cleaned: Cleaned = clean(raw)
     return extract_clean(cleaned, linker=linker)
@@ -428,7 +440,7 @@ def extract_clean(cleaned: Cleaned, *, linker: Linker | None = None) -> Extracti
             taken.append((qs, qe))
             listed_kind = None
             continue
-        if is_media(content):
+        if cls == "media" or is_media(content):
             mentions.append(Mention("media", qs, qe, text[qs:qe], content))
             taken.append((qs, qe))
             continue
@@ -570,11 +582,13 @@ def extract_clean(cleaned: Cleaned, *, linker: Linker | None = None) -> Extracti
             taken.append((ps, pe))
 
     # 4. abbreviations used again without their definition (ДИПП) and other upper-case names NER saw
-    known_abbr = {v for mm in mentions if mm.type == "organisation" for v in [mm.name, *mm.variants] if v.isupper()}
+    known_abbr = {
+        v: mm.kind for mm in mentions if mm.type == "organisation" for v in [mm.name, *mm.variants] if v.isupper()
+    }
     for wm in re.finditer(r"(?<![\w«\"])([A-ZА-ЯЁ][A-ZА-ЯЁа-яё]{1,8})(?![\w»\"])", text):
         w = wm.group(1)
         if w in known_abbr and not overlaps(wm.start(), wm.end()):
-            mentions.append(Mention("organisation", wm.start(), wm.end(), w, w, "", 2))
+            mentions.append(Mention("organisation", wm.start(), wm.end(), w, w, known_abbr[w], 2))
             taken.append((wm.start(), wm.end()))
 
     # 5. people
@@ -585,8 +599,7 @@ def extract_clean(cleaned: Cleaned, *, linker: Linker | None = None) -> Extracti
         ):
             continue
         span.natasha.normalize(m.morph_vocab)
-        span.natasha.extract_fact(m.names_extractor)
-        fact = span.natasha.fact.as_dict if span.natasha.fact else {}
+        fact = _name_parts(span.natasha.normal)
         last = fact.get("last") or ""
         first = fact.get("first") or ""
         middle = fact.get("middle") or ""
@@ -695,6 +708,8 @@ def _group_organisations(items: list[Mention], linker: Linker) -> list[Organisat
                 e for e in linker.entries if e.kind == "organisation" and e.registry_id == registry.registry_id
             )
             kind = entry.registry_kind or kind
+        for x in ms:
+            x.kind = x.kind or kind  # one kind for every mention of the organisation
         variants = sorted({x.name for x in ms} | {v for x in ms for v in x.variants if v and v.isupper()} - {name})
         out.append(
             Organisation(
@@ -779,7 +794,8 @@ def _facts(doc: Any, text: str, mentions: list[Mention], published: date | None)
                 year = year_here
             elif COMPARED.search(stext) and previous_year:
                 year = previous_year
-            subject = _subject_for(subjects, qs, qe, sent.start, sent.stop, text)
+            prefer = "organisation" if q.unit in _PEOPLE_UNITS | {"рубль", "проект"} else ""
+            subject = _subject_for(subjects, qs, qe, sent.start, sent.stop, text, prefer)
             confidence = 0.5 + (0.2 if q.unit else 0) + (0.15 if subject else 0) + (0.1 if year else 0)
             confidence += 0.05 if q.qualifier != "exact" else 0
             facts.append(
@@ -805,18 +821,42 @@ def _facts(doc: Any, text: str, mentions: list[Mention], published: date | None)
     return facts
 
 
-def _subject_for(subjects: list[Mention], qs: int, qe: int, ss: int, se: int, text: str) -> Mention | None:
+_ANAPHORS = {"госкорпорация": "state_corporation", "корпорация": "state_corporation", "компания": "",
+             "холдинг": "", "концерн": "", "предприятие": "", "группа": "", "фонд": "fund"}  # fmt: skip
+
+
+def _subject_for(
+    subjects: list[Mention], qs: int, qe: int, ss: int, se: int, text: str, prefer: str = ""
+) -> Mention | None:
     # «более 200 компаний "Росатома"»: a name right after the counted noun is whose they are
     after = [mm for mm in subjects if qe <= mm.start <= qe + 3]
     if after:
         return after[0]
+    earlier = [mm for mm in subjects if mm.end <= qs and ss - mm.end < 600]
+    # «24 предприятия госкорпорации»: a kind word after the counted noun points back to the last one of its kind
+    follow = re.match(r"\s+([а-яё\-]+)", text[qe : qe + 40])
+    if follow and earlier:
+        lemma = str(parse(follow.group(1)).normal_form)
+        if lemma in _ANAPHORS:
+            wanted = _ANAPHORS[lemma]
+            same = [mm for mm in earlier if mm.type == "organisation" and (not wanted or mm.kind == wanted)]
+            if same:
+                return same[-1]
     before = [mm for mm in subjects if ss <= mm.start and mm.end <= qs]
     if before:
         return before[-1]
-    later = [mm for mm in subjects if qe <= mm.start and mm.end <= se]
+    # a body named as the speaker («…, сообщил руководитель Департамента …») is rarely what a figure is about
+    later = [mm for mm in subjects if qe <= mm.start and mm.end <= se and mm.kind != "government"]
     if later:
         return later[0]
-    earlier = [mm for mm in subjects if mm.end <= ss and ss - mm.end < 600]
+    others = [mm for mm in earlier if mm.kind != "government"]
+    if prefer:
+        preferred = [mm for mm in others if mm.type == prefer]
+        # only the last sentence or so: further back, the nearest name is the better guess
+        if preferred and ss - preferred[-1].end < 300:
+            return preferred[-1]
+    if others:
+        return others[-1]
     return earlier[-1] if earlier else None
 
 
@@ -824,11 +864,43 @@ _SIGN = {"подписать", "подписание", "заключить", "з
 _AGREEMENT = {"соглашение", "контракт", "меморандум", "договор"}
 
 
+_OPEN = {"открыть", "открыться", "запустить", "запуститься", "открытие", "запуск", "заработать"}
+_PRODUCT = re.compile(
+    r"\bпроизводств[оауе]\s+([а-яё\-]+(?:\s+[а-яё\-]+){0,5}?)"
+    r"(?=\s*[,.;:()«»\"]|\s+(?:на|в|во|с|со|для|по|к|и|а|который|которое)\s|\s*$)"
+)
+
+
 def _event_facts(doc: Any, text: str, mentions: list[Mention], published: date | None) -> list[Fact]:
     facts: list[Fact] = []
     orgs = [mm for mm in mentions if mm.type == "organisation"]
+    sites = [mm for mm in mentions if mm.type == "site"]
     for sent in doc.sents:
         lemmas = {str(parse(w).normal_form) for w in words(sent.text.lower())}
+        product = _PRODUCT.search(sent.text)
+        if lemmas & _OPEN and product:
+            makers = [mm for mm in orgs if sent.start <= mm.start < sent.stop and mm.kind != "government"]
+            if makers:
+                where = next((mm for mm in sites if sent.start <= mm.start < sent.stop), None)
+                years = years_in(sent.text)
+                facts.append(
+                    Fact(
+                        kind="production_opened",
+                        subject=makers[0].name,
+                        value=None,
+                        unit=None,
+                        qualifier="exact",
+                        year=years[0][0] if years else (published.year if published else None),
+                        quote=sent.text.strip(),
+                        start=sent.start,
+                        end=sent.stop,
+                        confidence=0.6,
+                        subject_type="organisation",
+                        subject_registry_id=makers[0].registry_id,
+                        detail=product.group(1).strip(),
+                        site=where.name if where else "",
+                    )
+                )
         if lemmas & _SIGN and lemmas & _AGREEMENT:
             parties = []
             for mm in orgs:

@@ -217,8 +217,18 @@ def _qualifier_before(text: str, tokens: list[Tok], i: int) -> tuple[str, int, b
     return "exact", tokens[i].start, False
 
 
+# A sentence without a digit or the stem of a number word has no figure (checked before the grammar runs).
+_MAYBE_NUMBER = re.compile(
+    r"\d|(?:^|[^а-яё])(?:од(?:ин|н)|дв|тр[иеёо]|четыр|пят|шест|сем|восем|девят|десят|сорок|сто|сот|тысяч|"
+    r"миллион|миллиард|триллион|полтор|пол[уо]?(?:миллион|миллиард|тысяч)|обе|оба)",
+    re.IGNORECASE,
+)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantified figure in a sentence (or any text), with character offsets into it."""
+    if not _MAYBE_NUMBER.search(text):
+        return []
     tokens = tokenize(text)
     masks = _masked(text)
     found: list[Quantity] = []
