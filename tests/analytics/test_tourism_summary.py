@@ -129,3 +129,20 @@ def test_dashboard_reads_the_summary(programme: dict[str, Any], django_assert_ma
         with django_assert_max_num_queries(12):
             figures = analytics.tourism_summary()
     assert figures == selectors.programme_kpis(now=NOW)
+
+
+def test_the_periodic_task_recomputes_ahead_of_readers(programme: dict[str, Any]) -> None:
+    from mosprom.analytics import tasks
+    from mosprom.core import periodic
+
+    assert tasks.refresh_tourism_days.module_path in {p.name for p in periodic.registered()}
+    with time_machine.travel(NOW, tick=False):
+        assert tasks.refresh_tourism_days.call() == 5  # the five session days the fixture booked
+        reg = programme["regs"]["december"][0]
+        reg.state = Registration.State.CANCELLED
+        reg.save()
+        reg.save()  # marked twice: the marks are append-only (no unique index to wait on)
+        assert TourismDirtyDay.objects.count() == 2
+        assert tasks.refresh_tourism_days.call() == 1  # one day, once
+        assert not TourismDirtyDay.objects.exists()
+        _same()

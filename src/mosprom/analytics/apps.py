@@ -8,7 +8,10 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from . import signals, tourism
+        from mosprom.core import periodic
+
+        from . import signals, tasks, tourism
 
         signals.connect()
         tourism.connect()
+        periodic.register(tasks.refresh_tourism_days, every_seconds=60)

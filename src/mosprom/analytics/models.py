@@ -30,9 +30,13 @@ class TourismDay(models.Model):
 
 
 class TourismDirtyDay(models.Model):
-    """A day whose TourismDay rows are out of date; `day` NULL means "rebuild every day"."""
+    """A day whose TourismDay rows are out of date; `day` NULL means "rebuild every day".
 
-    day = models.DateField(_("session day"), null=True, unique=True)
+    Append-only, duplicates allowed: no unique index, so two transactions marking the same day (two
+    confirmations for sessions of one day) never wait for each other; the refresh reads the marks once and
+    deletes exactly the rows it read."""
+
+    day = models.DateField(_("session day"), null=True)
 
     class Meta:
         verbose_name = _("tourism day to recompute")

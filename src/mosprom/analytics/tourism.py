@@ -54,7 +54,7 @@ def mark_days(days: Iterable[date | None]) -> None:
     """Mark days (None: every day) to be recomputed before the next read; part of the caller's transaction."""
     wanted = set(days)
     if wanted:
-        TourismDirtyDay.objects.bulk_create([TourismDirtyDay(day=d) for d in wanted], ignore_conflicts=True)
+        TourismDirtyDay.objects.bulk_create([TourismDirtyDay(day=d) for d in wanted])
 
 
 def mark_all() -> None:
@@ -165,11 +165,17 @@ def refresh() -> int:
         TourismDirtyDay.objects.filter(pk__in=[pk for pk, _day in dirty]).delete()
         days = None if any(day is None for _pk, day in dirty) else sorted({day for _pk, day in dirty if day})
         rows = _day_rows(days)
-        if days is None:
-            TourismDay.objects.all().delete()
-        else:
-            TourismDay.objects.filter(day__in=days).delete()
-        TourismDay.objects.bulk_create(rows, batch_size=2000)
+        # Zero the days, then upsert: two refreshes at once (the periodic task and a reader) wait for each
+        # other's rows instead of colliding on the unique (day, format); both write figures from committed data.
+        stale = TourismDay.objects.all() if days is None else TourismDay.objects.filter(day__in=days)
+        stale.update(booked=0, checked_in=0, visitors=0)
+        TourismDay.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["day", "format"],
+            update_fields=["booked", "checked_in", "visitors"],
+        )
     return -1 if days is None else len(days)
 
 
