@@ -18,7 +18,6 @@ from mosprom.registry.models import Organisation
 
 from . import selectors, services
 from .forms import AgreementFilterForm, RoadmapConfirmForm, RoadmapFilterForm, RoadmapImportForm
-from .models import Project
 from .timeline import render_timeline
 from .xlsx import RoadmapPlan, roadmap_workbook
 
@@ -112,7 +111,7 @@ def roadmap_export(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Organisation, slug=slug)
     content = roadmap_workbook(
         partner=partner,
-        projects=Project.objects.filter(partner=partner),
+        projects=selectors.project_list(partner=partner),
         with_milestones=is_operator(request.user),
     )
     return download_response(content, filename=f"roadmap-{partner.slug}-{date.today():%Y-%m-%d}.xlsx")

@@ -459,7 +459,7 @@ def list_productions(
 
 
 def _production(production_id: int) -> Production:
-    production = Production.objects.select_related("organisation", "site", "industry").filter(pk=production_id).first()
+    production = selectors.production_get(production_id)
     if production is None:
         raise NotFound("not_found", _("There is no such production."))
     return production

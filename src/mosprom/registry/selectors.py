@@ -246,6 +246,10 @@ def production_list(
     return qs.select_related("organisation", "site", "industry").order_by("-opened_on", "product", "pk")
 
 
+def production_get(production_id: int) -> Production | None:
+    return Production.objects.select_related("organisation", "site", "industry").filter(pk=production_id).first()
+
+
 def production_years() -> list[int]:
     dates = Production.objects.filter(opened_on__isnull=False).dates("opened_on", "year", order="DESC")
     return [d.year for d in dates]
