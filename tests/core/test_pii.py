@@ -164,3 +164,17 @@ def test_waitlist_entries_masked_too(db: Any, operator_client: Client) -> None:
     html = operator_client.get(f"/admin/tours/waitlistentry/{entry.pk}/change/").content.decode()
     assert "v•••@example.com" in html and "vera@example.com" not in html
     assert "765-43-21" not in html
+
+
+def test_outbox_recipients_masked(db: Any, operator_client: Client) -> None:
+    from mosprom.core import services
+    from mosprom.core.models import OutboundEmail
+
+    services.email_enqueue(
+        to="secret.visitor@example.com", template="core/email/test", context={}, language="ru", idempotency_key="pii-1"
+    )
+    message = OutboundEmail.objects.get()
+    html = operator_client.get(f"/admin/core/outboundemail/{message.pk}/change/").content.decode()
+    assert "s•••@example.com" in html
+    assert "secret.visitor@example.com" not in html
+    assert operator_client.get("/admin/core/outboundemail/").status_code == 200

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .api_auth import api_token_create
 from .models import ApiToken, OutboundEmail
+from .pii import PersonalDataAdminMixin
 
 admin.site.site_header = _("Mosprom back-office")
 admin.site.site_title = _("Mosprom")
@@ -15,7 +16,8 @@ admin.site.index_title = _("Department of investment and industrial policy")
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(PersonalDataAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    personal_data_fields = ("to",)
     list_display = ("subject", "state", "attempts", "created_at", "sent_at")
     list_filter = ("state", "language")
     search_fields = ("subject", "idempotency_key")

@@ -61,13 +61,18 @@ class PersonalDataAdminMixin:
     def _masked(self, request: HttpRequest, names: Any) -> list[Any]:
         if can_see_personal_data(request.user):
             return list(names)
-        return [f"{name}_masked" if name in self.personal_data_fields else name for name in names]
+        masked = [f"{name}_masked" if name in self.personal_data_fields else name for name in names]
+        return list(dict.fromkeys(masked))  # in order, once each
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self._masked(request, super().get_fields(request, obj))  # type: ignore[misc]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self._masked(request, super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        fields = self._masked(request, super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if not can_see_personal_data(request.user):
+            # The clear fields stay out of any form too (they are never rendered: get_fields shows the masks).
+            fields += [name for name in self.personal_data_fields if name not in fields]
+        return fields
 
     def get_list_display(self, request: HttpRequest) -> Any:
         return self._masked(request, super().get_list_display(request))  # type: ignore[misc]
@@ -81,6 +86,10 @@ class PersonalDataAdminMixin:
     @admin.display(description=_("e-mail"))
     def email_masked(self, obj: Any) -> str:
         return mask_email(getattr(obj, "email", ""))
+
+    @admin.display(description=_("recipient"))
+    def to_masked(self, obj: Any) -> str:
+        return mask_email(getattr(obj, "to", ""))
 
     @admin.display(description=_("phone"))
     def phone_masked(self, obj: Any) -> str:
