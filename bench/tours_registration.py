@@ -157,7 +157,14 @@ def main() -> None:
     insert_ids = sessions(tour, "insert", N, SEATS_PER_SESSION)
     via_service(sessions(tour, "warm", 20, 50), "warm", 20)  # warm up caches, templates, translations
 
+    from django.test.utils import CaptureQueriesContext
+
+    count_ids = sessions(tour, "count", 1, 50)
+    with CaptureQueriesContext(connection) as one:  # a load-independent figure: statements per registration
+        via_service(count_ids, "count", 1)
+    cpu0 = time.process_time()
     locked = via_service(locked_ids, "locked", N)
+    locked_cpu_ms = (time.process_time() - cpu0) / N * 1000
     services.lock_session = read_without_lock  # type: ignore[assignment]
     unlocked = via_service(unlocked_ids, "unlocked", N)
     services.lock_session = locked_service  # type: ignore[assignment]
@@ -168,7 +175,10 @@ def main() -> None:
     print(
         f"database: {connection.vendor}; {N} registrations per variant, party of 1, {SEATS_PER_SESSION} seats/session"
     )
-    print(f"  locked service   : {rate(locked):8.1f} registrations/s")
+    print(
+        f"  locked service   : {rate(locked):8.1f} registrations/s  "
+        f"({len(one)} SQL statements and {locked_cpu_ms:.1f} ms of Python CPU per registration)"
+    )
     print(f"  unlocked service : {rate(unlocked):8.1f} registrations/s  (baseline: same service, no row lock)")
     print(f"  plain insert     : {rate(insert):8.1f} registrations/s  (floor: no checks, no e-mail)")
     print(
