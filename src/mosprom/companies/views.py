@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -304,8 +305,6 @@ def host_apply(request: HttpRequest, org: int) -> HttpResponse:
 def report_new(request: HttpRequest, status: int) -> HttpResponse:
     obj = get_object_or_404(Status.objects.select_related("kind", "holder"), pk=status)
     rep = _rep(request, obj.holder_id)
-    from django.utils import timezone
-
     form = AnnualReportForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         try:
