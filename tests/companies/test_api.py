@@ -102,7 +102,11 @@ def test_unknown_kind_and_proposals(client: Client, token_a: str) -> None:
         content_type="application/json",
         **_h(token_a),
     )
-    assert r.status_code == 201
+    assert r.status_code == 201 and r.json()["changes"] == {"website": "https://alfa.example"}
+    r = client.get("/api/v1/company/profile-proposals", **_h(token_a))
+    assert r.status_code == 200 and r.json()["count"] == 1
+    r = client.get("/api/v1/company/host-applications", **_h(token_a))
+    assert r.status_code == 200 and r.json()["count"] == 0
     r = client.get("/api/v1/company/statuses", **_h(token_a))
     assert r.status_code == 200 and r.json() == []
 

@@ -28,7 +28,7 @@ from mosprom.core.models import ApiToken
 from mosprom.registry.models import Site, Status, StatusKind
 
 from . import selectors, services
-from .models import Application, CompanyToken, ProductionReport
+from .models import Application, CompanyToken, HostApplication, ProductionReport, ProfileProposal
 
 router = Router(tags=["company"])
 READ = {401: ErrorOut, **READ_ERRORS}
@@ -143,6 +143,7 @@ class ProfileIn(Schema):
     description: str | None = Field(None, max_length=10000)
     website: str | None = Field(None, max_length=200)
     contacts: str | None = Field(None, max_length=300)
+    site: str | None = Field(None, max_length=120, description="Slug of the site the company works at.")
 
 
 class DecisionOut(Schema):
@@ -151,6 +152,10 @@ class DecisionOut(Schema):
     decision_comment: str = ""
     created_at: datetime
     decided_at: datetime | None = None
+
+
+class ProfileProposalOut(DecisionOut):
+    changes: dict[str, str] = Field(..., description="Proposed values by field: description, website, contacts, site.")
 
 
 class ProductionReportIn(Schema):
@@ -344,9 +349,33 @@ def answer_application(
     return _application(org, application_id)
 
 
+@router.get(
+    "/company/profile-proposals",
+    response={200: list[ProfileProposalOut], **READ},
+    auth=AUTH,
+    summary="The organisation's profile change proposals and their decisions",
+)
+@paginate(Pagination)
+def list_profile_proposals(request: HttpRequest) -> Any:
+    _user, org = _ctx(request)
+    return ProfileProposal.objects.filter(organisation=org).order_by("-created_at", "-id")
+
+
+@router.get(
+    "/company/host-applications",
+    response={200: list[DecisionOut], **READ},
+    auth=AUTH,
+    summary="The organisation's applications to host tours and their decisions",
+)
+@paginate(Pagination)
+def list_host_applications(request: HttpRequest) -> Any:
+    _user, org = _ctx(request)
+    return HostApplication.objects.filter(organisation=org).order_by("-created_at", "-id")
+
+
 @router.post(
     "/company/profile-proposals",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: ProfileProposalOut, **WRITE_ERRORS},
     auth=AUTH,
     summary="Propose changes to the public profile (an operator decides)",
 )
