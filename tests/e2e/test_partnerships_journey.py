@@ -139,3 +139,41 @@ def test_public_pages_at_phone_size(phone_page: Any, world: dict[str, Any]) -> N
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400
     phone_page.screenshot(path="/tmp/partnerships-roadmap-phone.png", full_page=True)
+
+
+def test_operator_previews_then_imports_a_road_map_at_phone_size(
+    phone_page: Any, world: dict[str, Any], tmp_path: Any
+) -> None:
+    """Upload → a preview of what changes (nothing written yet) → confirm → the road map has the project."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from mosprom.partnerships.xlsx import roadmap_workbook
+
+    wb = load_workbook(BytesIO(roadmap_workbook(partner=world["corp"], projects=None, with_milestones=True)))
+    wb.worksheets[0].append(
+        ["EV-1", "Зарядные станции в Печатниках", "rosatom", "транспорт", "идея", "session", None, 50, None, None]
+    )
+    path = tmp_path / "roadmap.xlsx"
+    wb.save(path)
+
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "olga")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto("/partnerships/partners/rosatom/roadmap/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.locator("main button[type=submit]").click()
+    page.wait_for_selector("[data-testid=import-preview]")
+    preview = page.get_by_test_id("import-preview").inner_text()
+    assert "Зарядные станции в Печатниках" in preview and "X-001" in preview  # the example row is named as skipped
+    assert not Project.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.screenshot(path="/tmp/partnerships-import-preview-390.png", full_page=True)
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_url("**/partners/rosatom/roadmap/")
+    assert Project.objects.get().code == "EV-1"
+    assert "Дорожная карта импортирована" in page.locator("main").inner_text()
