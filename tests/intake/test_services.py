@@ -214,3 +214,15 @@ def test_production_opened_is_proposed_and_accepted_into_the_registry(registry: 
         "рабочее место",
         registry["kamaz"],
     )
+
+
+def test_an_operator_teaches_the_registry_an_alias(registry: dict[str, Any], operator: Any) -> None:
+    text = "Автозавод «КАМАЗ-Мастер» сообщил, что на предприятии работают более 5 тысяч человек."
+    release = services.release_import(data=text).release
+    fact = release.facts.get(value=5000)
+    assert fact.organisation is None
+    services.fact_edit(fact=fact, actor=operator, remember_alias=True, organisation=registry["kamaz"])
+    registry["kamaz"].refresh_from_db()
+    assert "КАМАЗ-Мастер" in registry["kamaz"].name_variants
+    again = services.release_import(data=text + " Это рекорд.").release
+    assert again.facts.get(value=5000).organisation == registry["kamaz"]

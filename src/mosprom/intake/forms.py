@@ -50,6 +50,9 @@ class FactEditForm(forms.Form):
         label=_("Registry organisation"), queryset=Organisation.objects.order_by("short_name"), required=False
     )
     site = forms.ModelChoiceField(label=_("Registry site"), queryset=Site.objects.order_by("name"), required=False)
+    remember_alias = forms.BooleanField(
+        label=_("Remember the name the release used as another name of this organisation"), required=False
+    )
     value = forms.DecimalField(label=_("Value"), required=False, max_digits=20, decimal_places=3)
     unit = forms.CharField(
         label=_("Unit"), max_length=60, required=False, help_text=_("What is counted: компаний, человек, %…")

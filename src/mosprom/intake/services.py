@@ -21,6 +21,7 @@ from mosprom.core.errors import Refused
 from mosprom.registry.models import Organisation, Site
 from mosprom.registry.services import (
     organisation_create,
+    organisation_update,
     production_create,
     residency_create,
     site_create,
@@ -224,12 +225,18 @@ def _apply_edits(fact: ProposedFact, changes: dict[str, Any]) -> bool:
     return changed
 
 
-def fact_accept(*, fact: ProposedFact, actor: Any, changes: dict[str, Any] | None = None) -> ProposedFact:
+def fact_accept(
+    *, fact: ProposedFact, actor: Any, changes: dict[str, Any] | None = None, remember_alias: bool = False
+) -> ProposedFact:
     """Accept a proposed fact (after the operator's edits, if any): the registry changes in the same transaction
-    and keeps the release and the quote as its source."""
+    and keeps the release and the quote as its source. With `remember_alias`, the name the release used becomes
+    a name variant of the chosen organisation, so the next release links to it by itself."""
     with transaction.atomic(), acting_as(actor):
         locked = _locked(fact)
+        written = locked.subject
         edited = _apply_edits(locked, changes or {})
+        if remember_alias and locked.organisation is not None:
+            alias_add(organisation=locked.organisation, name=written, actor=actor)
         problem = rules.acceptance_problem(locked)
         if problem:
             raise Refused(problem[0], problem[1], status=422)
@@ -264,9 +271,22 @@ def fact_accept(*, fact: ProposedFact, actor: Any, changes: dict[str, Any] | Non
     return locked
 
 
-def fact_edit(*, fact: ProposedFact, actor: Any, **changes: Any) -> ProposedFact:
+def fact_edit(*, fact: ProposedFact, actor: Any, remember_alias: bool = False, **changes: Any) -> ProposedFact:
     """Edit a proposed fact and accept it as edited."""
-    return fact_accept(fact=fact, actor=actor, changes=changes)
+    return fact_accept(fact=fact, actor=actor, changes=changes, remember_alias=remember_alias)
+
+
+def alias_add(*, organisation: Organisation, name: str, actor: Any) -> Organisation:
+    """Keep another spelling of an organisation's name on the registry (its name variants), once."""
+    from .nlp.names import fold
+
+    name = " ".join(name.split())
+    known = {fold(v) for v in [organisation.short_name, organisation.full_name, *(organisation.name_variants or [])]}
+    if not name or fold(name) in known:
+        return organisation
+    return organisation_update(
+        organisation=organisation, name_variants=[*(organisation.name_variants or []), name], actor=actor
+    )
 
 
 def fact_reject(*, fact: ProposedFact, actor: Any) -> ProposedFact:

@@ -113,8 +113,9 @@ def fact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes["subject"] = changes.get("subject") or ""
         changes["unit"] = changes.get("unit") or ""
         changes["detail"] = changes.get("detail") or ""
+        remember = bool(changes.pop("remember_alias", False))
         try:
-            services.fact_edit(fact=fact, actor=request.user, **changes)
+            services.fact_edit(fact=fact, actor=request.user, remember_alias=remember, **changes)
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
