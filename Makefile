@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 ## make run: install, migrate, load the demo data, serve http://127.0.0.1:8000 with the task worker.
 run: install
-	DEBUG=true bash scripts/run.sh
+	bash scripts/run.sh
 
 ## make test: lint, types, migrations check, deploy check, the suite on SQLite and on PostgreSQL.
 test: install

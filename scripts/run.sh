@@ -3,9 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-export DEBUG=${DEBUG:-true}
-mkdir -p var
+# Styled error pages, like production; `DEBUG=true make run` shows Django's technical pages instead.
+export DEBUG=${DEBUG:-false}
+# The demo mailbox (/dev/mailbox/) shows every e-mail; delivery writes files, not MIME into this terminal.
+export DEMO_MAILBOX=${DEMO_MAILBOX:-true}
+export EMAIL_URL=${EMAIL_URL:-filemail://$PWD/var/mail}
+mkdir -p var/mail
 $PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
