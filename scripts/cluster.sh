@@ -7,6 +7,8 @@
 #   scripts/cluster.sh status   what runs, the replica's lag, the queue length
 #   scripts/cluster.sh down     stop everything (data kept in $CLUSTER_DIR)
 #   scripts/cluster.sh clean    down, then delete $CLUSTER_DIR
+#   scripts/cluster.sh processes   start any web node, worker or the scheduler that is not running
+#   scripts/cluster.sh restart-redis   stop Redis (it writes its append-only file) and start it again
 #   scripts/cluster.sh env      print the environment of the nodes (eval it to run manage.py against the cluster)
 #
 # Settings (environment): CLUSTER_DIR (var/cluster), CLUSTER_PORT_BASE (55400: web nodes +1 and +2, primary +32,
@@ -61,6 +63,14 @@ pg_start() {  # data-dir port
   as_pg "$PGBIN/pg_ctl" -D "$1" -l "$DIR/log/$(basename "$1").log" -w -t 60 -o "$(pg_opts "$2")" start >/dev/null
 }
 
+redis_start() {
+  redis-cli -p "$REDIS" ping >/dev/null 2>&1 && return 0
+  "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS" --dir "$DIR/redis" --appendonly yes --appendfsync everysec \
+    --save "" --daemonize yes --pidfile "$DIR/run/redis.pid" --logfile "$DIR/log/redis.log"
+  for _ in $(seq 100); do redis-cli -p "$REDIS" ping >/dev/null 2>&1 && return 0; sleep 0.05; done
+  die "redis did not start"
+}
+
 up() {
   [ -n "$PGBIN" ] || die "PostgreSQL binaries not found (apt-get install postgresql)"
   [ -n "$REDIS_SERVER" ] || die "redis-server not found (apt-get install redis-server)"
@@ -85,6 +95,7 @@ up() {
     as_pg "$PGBIN/psql" -h "$DIR/pg/sock" -p "$PGP" -U postgres -q -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE mosprom LOGIN PASSWORD 'mosprom' CREATEDB" \
       -c "CREATE ROLE replicator LOGIN REPLICATION PASSWORD 'replicator'" \
+      -c "GRANT pg_monitor TO mosprom" \
       -c "CREATE DATABASE mosprom OWNER mosprom" >/dev/null
   fi
   say "primary on 127.0.0.1:$PGP"
@@ -102,15 +113,17 @@ up() {
   say "replica on 127.0.0.1:$PGR (streaming from the primary)"
 
   # 4. Redis: append-only file, so queued jobs survive a restart.
-  if ! redis-cli -p "$REDIS" ping >/dev/null 2>&1; then
-    "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS" --dir "$DIR/redis" --appendonly yes --appendfsync everysec \
-      --save "" --daemonize yes --pidfile "$DIR/run/redis.pid" --logfile "$DIR/log/redis.log"
-    for _ in $(seq 50); do redis-cli -p "$REDIS" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  fi
+  redis_start
   say "redis on 127.0.0.1:$REDIS"
 
   # 5. Static files (whitenoise), then the processes.
   "$PY" manage.py collectstatic --noinput >"$DIR/log/collectstatic.log" 2>&1
+  processes
+  echo "cluster up in $(elapsed)s; environment: scripts/cluster.sh env" >&2
+}
+
+processes() {  # start whichever web node, worker or scheduler is not running, and wait for the web nodes
+  eval "$(node_env)"
   local i port
   for i in 1 2; do
     port=$((BASE + i))
@@ -135,7 +148,6 @@ up() {
     http_ok "http://127.0.0.1:$port/api/v1/tours" || { tail -30 "$DIR/log/web$i.log"; die "web node $i is not answering"; }
   done
   say "web nodes on http://127.0.0.1:$WEB1 and http://127.0.0.1:$WEB2; 2 RQ workers; scheduler"
-  echo "cluster up in $(elapsed)s; environment: scripts/cluster.sh env" >&2
 }
 
 stop_pid() {  # pid-file [signal]
@@ -152,8 +164,11 @@ stop_pid() {  # pid-file [signal]
 
 down() {
   [ -d "$DIR" ] || return 0
-  stop_pid "$DIR/run/scheduler.pid"
-  for i in 1 2; do stop_pid "$DIR/run/web$i.pid"; stop_pid "$DIR/run/worker$i.pid"; done
+  local p
+  for p in scheduler web1 web2 worker1 worker2; do  # all at once (workers finish the job in hand), then wait
+    [ -f "$DIR/run/$p.pid" ] && kill -TERM "$(cat "$DIR/run/$p.pid")" 2>/dev/null || true
+  done
+  for p in scheduler web1 web2 worker1 worker2; do stop_pid "$DIR/run/$p.pid"; done
   redis-cli -p "$REDIS" shutdown >/dev/null 2>&1 || true
   stop_pid "$DIR/run/redis.pid"
   if [ -n "$PGBIN" ]; then
@@ -185,7 +200,9 @@ case "$cmd" in
   up) up ;;
   down) down ;;
   clean) down; rm -rf "$DIR" ;;
+  processes) processes ;;
+  restart-redis) redis-cli -p "$REDIS" shutdown >/dev/null 2>&1 || true; stop_pid "$DIR/run/redis.pid"; redis_start; say "redis restarted" ;;
   status) status ;;
   env) node_env ;;
-  *) echo "usage: $0 up|down|status|clean|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|clean|processes|restart-redis|env" >&2; exit 2 ;;
 esac

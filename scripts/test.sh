@@ -22,7 +22,8 @@ DJANGO_SETTINGS_MODULE=mosprom.settings_production SECRET_KEY="ci-$(date +%s%N)-
 
 # Browser tests need Debian's Chromium.
 # Two workers (pytest-xdist): the CI machine has 2 cores; each worker has its own test database.
-pytest_args=(-n "${PYTEST_WORKERS:-2}")
+# --dist loadgroup: the cluster tests (tests/cluster, xdist_group "cluster") share one worker and one cluster.
+pytest_args=(-n "${PYTEST_WORKERS:-2}" --dist loadgroup)
 if [ -x /usr/bin/chromium ]; then
   export MOSPROM_E2E=1
 else

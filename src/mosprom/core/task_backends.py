@@ -105,21 +105,39 @@ class OnCommitRQBackend(RQBackend):
         task_enqueued.send(type(self), task_result=result)
 
 
+# A scheduled job (a retry, a deferred task) this late was missed by RQ's scheduler (its process died with the
+# Redis connection, and the lock it held lasts 61 s): the outbox sweep enqueues it itself.
+OVERDUE_SCHEDULED_SECONDS = 20
+
+
 def rq_reclaim_abandoned() -> int:
-    """Jobs left STARTED by a worker that died (SIGKILL, OOM, power) whose heartbeat has expired are retried
-    (RQ `Retry`) or moved to the failed registry; the outbox sweep then re-enqueues their e-mails. Returns how
-    many queues were cleaned; a no-op unless the RQ backend is in use."""
+    """The RQ side of the outbox sweep; a no-op unless the RQ backend is in use. Returns how many jobs it moved.
+
+    * Jobs left STARTED by a worker that died (SIGKILL, OOM, power) whose heartbeat has expired are retried
+      (RQ `Retry`) or moved to the failed registry (RQ's own cleanup, run now rather than at a worker's next
+      maintenance); their e-mails are then re-enqueued by the sweep.
+    * Scheduled jobs overdue by more than OVERDUE_SCHEDULED_SECONDS are put on their queue (a job enqueued twice
+      is harmless: every task is idempotent)."""
     from django_tasks import task_backends
 
     backend = task_backends["default"]
     if not isinstance(backend, RQBackend):
         return 0
     import django_rq
-    from rq.registry import StartedJobRegistry
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+    from rq.utils import current_timestamp
 
-    cleaned = 0
+    moved = 0
     for name in sorted(backend.queues):
         queue = django_rq.get_queue(name, job_class=Job)
         StartedJobRegistry(queue=queue).cleanup()  # type: ignore[no-untyped-call]
-        cleaned += 1
-    return cleaned
+        scheduled = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]
+        for job_id in scheduled.get_jobs_to_schedule(current_timestamp() - OVERDUE_SCHEDULED_SECONDS):
+            job = queue.fetch_job(job_id)
+            scheduled.remove(job_id)
+            if job is not None:
+                queue.enqueue_job(job)
+                moved += 1
+    if moved:
+        logger.warning("enqueued %s scheduled jobs the RQ scheduler missed", moved)
+    return moved

@@ -1,0 +1,213 @@
+"""The production topology on real engines (scripts/cluster.sh): two web nodes, two RQ workers and the scheduler on
+Redis, PostgreSQL primary + streaming replica. Every test talks to the nodes over HTTP and looks at the databases
+through tests/cluster/probe.py run in the nodes' environment."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT, Cluster
+
+pytestmark = pytest.mark.xdist_group("cluster")
+
+
+def _request(url: str, payload: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _register(cluster: Cluster, session: int, i: int, tag: str) -> tuple[int, str]:
+    node = cluster.web_urls[i % 2]
+    status, body = _request(
+        f"{node}/api/v1/tour-sessions/{session}/registrations",
+        {"name": f"Посетитель {i}", "email": f"{tag}-{i}@example.com", "phone": "+7 495 123-45-67", "consent": True},
+    )
+    return status, str(body.get("code", ""))
+
+
+def _wait_for(check: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return check()
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a process and its children (an RQ worker and the work-horse running its job)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    for p in [pid, *children]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)
+
+
+def test_cluster_comes_up_in_under_two_minutes(cluster: Cluster) -> None:
+    assert cluster.up_seconds < 120
+    status = cluster.script("status").stdout
+    for line in ("postgres primary: running", "postgres replica: running", "redis: running", "web1: running"):
+        assert line in status
+    for node in cluster.web_urls:
+        assert _request(f"{node}/api/v1/tours")[0] == 200
+
+
+def test_registration_rush_over_both_web_nodes_never_oversells(cluster: Cluster) -> None:
+    capacity, attempts = 12, 60
+    session = cluster.probe("open_session", capacity=capacity)["session"]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda i: _register(cluster, session, i, f"rush{session}"), range(attempts)))
+    elapsed = time.monotonic() - started
+    sys.stderr.write(f"\nrush: {attempts} registrations over 2 nodes in {elapsed:.2f}s\n")
+    assert Counter(answers) == {(201, ""): capacity, (409, "not_enough_seats"): attempts - capacity}
+    seats = cluster.probe("seats", session=session)
+    assert seats["by_state"] == {"held": {"rows": capacity, "seats": capacity}}
+    # Every confirmation is rendered by a worker and delivered (RQ jobs pushed on commit).
+    assert cluster.probe("wait_sent", session=session, expect=capacity, timeout=60)["states"] == {"sent": capacity}
+
+
+def test_a_worker_killed_mid_queue_and_the_other_finishes_its_jobs(cluster: Cluster) -> None:
+    count, prefix = 60, f"kill-{time.time_ns()}-"
+    before = cluster.smtp.count()
+    burst = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tests/cluster/probe.py"),
+            "email_burst",
+            json.dumps({"prefix": prefix, "count": count}),
+        ],
+        env=cluster.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: cluster.smtp.count() - before >= 8, 60)
+        _kill_tree(cluster.pid("worker1"))
+        assert burst.wait(timeout=120) == 0
+    finally:
+        burst.kill()
+    sent_when_killed = cluster.smtp.count() - before
+    assert sent_when_killed < count  # killed mid-queue
+
+    # worker2 takes the queue; the message the dead worker had claimed is taken again by the sweep (scheduler).
+    settled = cluster.probe("wait_sent", prefix=prefix, expect=count, timeout=90)
+    sys.stderr.write(
+        f"\nworker killed after {sent_when_killed} of {count} e-mails; all sent {settled['seconds']}s later\n"
+    )
+    assert settled["states"] == {"sent": count}
+    assert cluster.smtp.count() - before >= count  # at worst the message in flight at the kill arrives twice
+    os.kill(cluster.pid("worker2"), 0)  # the other worker did it (it is still running)
+    # Bring the killed worker back for the next tests.
+    cluster.script("processes")
+
+
+def test_redis_restarted_mid_burst_loses_no_email(cluster: Cluster) -> None:
+    registrations = 24
+    session = cluster.probe("open_session", capacity=200)["session"]
+    answers: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def register(i: int) -> None:
+        answer = _register(cluster, session, i, f"redis{session}")
+        with lock:
+            answers.append(answer)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(register, i) for i in range(registrations)]
+        assert _wait_for(lambda: len(answers) >= 6, 60)
+        cluster.script("restart-redis", timeout=60)
+        for future in futures:
+            future.result()
+    assert Counter(answers) == {(201, ""): registrations}
+    assert cluster.probe("seats", session=session)["by_state"] == {
+        "held": {"rows": registrations, "seats": registrations}
+    }
+
+    settled = cluster.probe("wait_sent", session=session, expect=registrations, timeout=90)
+    sys.stderr.write(f"\nredis restarted mid-burst; every confirmation sent {settled['seconds']}s later\n")
+    assert settled["states"] == {"sent": registrations}
+
+
+def test_a_dashboard_read_is_served_by_the_replica(cluster: Cluster) -> None:
+    read = cluster.probe("kpi_on_replica")
+    assert read["replica_queries"] > 0
+    assert read["primary_queries"] == 0
+    assert read["organisations"] == read["primary_count"]
+
+
+def test_an_edit_on_the_primary_is_read_there_at_once_and_on_the_replica_after_the_lag_guard(cluster: Cluster) -> None:
+    result = cluster.probe("edit_then_read", wait=1.5)
+    at_once, later = result["at_once"], result["after_wait"]
+    # At once: whichever database the guard picked (the primary unless the replica had replayed the edit by then:
+    # that depends on how fast this machine is), the figure includes the edit.
+    assert at_once["organisations"] == result["expected"]
+    assert at_once["primary_queries"] + at_once["replica_queries"] > 0
+    # Once the change is older than the replica's lag: the replica answers, with the edit.
+    assert (later["replica_queries"] > 0, later["primary_queries"]) == (True, 0)
+    assert later["organisations"] == result["expected"]
+
+
+def _replica_sql(cluster: Cluster, sql: str) -> None:
+    sock = cluster.dir / "pg" / "sock"
+    port = cluster.env["CLUSTER_PG_REPLICA_PORT"]
+    psql = sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))[-1]
+    command = [str(psql), "-h", str(sock), "-p", port, "-U", "postgres", "-Atc", sql]
+    if os.getuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, capture_output=True, timeout=30)
+
+
+def test_a_lagging_replica_is_left_for_the_primary(cluster: Cluster) -> None:
+    _replica_sql(cluster, "SELECT pg_wal_replay_pause()")
+    try:
+        result = cluster.probe("lagging_read", wait=3)  # REPLICA_MAX_LAG_SECONDS is 2 in these tests
+    finally:
+        _replica_sql(cluster, "SELECT pg_wal_replay_resume()")
+    assert result["lag"] > 2
+    assert result["usable"] is False
+    read = result["read"]
+    assert (read["primary_queries"] > 0, read["replica_queries"]) == (True, 0)
+    assert read["organisations"] == result["expected"]
+    # Replay resumed: the replica catches up and is used again.
+    assert cluster.probe("wait_usable", timeout=30)["usable"] is True
+
+
+def test_an_edit_through_one_node_invalidates_the_kpis_of_the_other(cluster: Cluster) -> None:
+    node1, node2 = cluster.web_urls
+    year = time.localtime().tm_year
+    status, first = _request(f"{node1}/api/v1/kpi/summary?year={year}")
+    assert status == 200
+    assert _request(f"{node2}/api/v1/kpi/summary?year={year}")[1]["registry"] == first["registry"]
+    after = cluster.probe("new_organisation")["organisations"]
+    assert after == first["registry"]["organisations"] + 1
+    # The version lives in Redis: both nodes see the new figure at once (computed on the primary: too fresh).
+    for node in (node2, node1):
+        assert _request(f"{node}/api/v1/kpi/summary?year={year}")[1]["registry"]["organisations"] == after
