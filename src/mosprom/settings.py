@@ -205,8 +205,9 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Открой#Моспром <noreply@mosprom.example>")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-# Back-off between attempts: base × 2^(attempt−1), at most 6 hours.
+# Back-off between attempts: base × 2^(attempt−1), at most OUTBOX_RETRY_MAX_SECONDS (6 hours).
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600.0)
 # A worker sending a message claims it; a claim older than this belongs to a dead worker and the
 # sweep takes the message again (keep it above EMAIL_TIMEOUT).
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)

@@ -76,7 +76,7 @@ def email_enqueue(
 
 def _backoff(attempts: int) -> timedelta:
     seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, 6 * 3600))
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
 
 
 def _claim_timeout() -> timedelta:
