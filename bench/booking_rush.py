@@ -193,6 +193,18 @@ class Server:
                 pids.append(int(stat.parent.name))
         return pids
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the current workers have used so far, in seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        return total / ticks
+
     def peak_rss_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers, in MB."""
         peak = 0
@@ -496,7 +508,11 @@ def run(
                 "attempts": attempts,
                 "run_id": run_id,
             }
-            phases.append(_phase_figures(f"HTTP {mode}", _in_another_process(http_rush, spec), ids))
+            cpu_before = server.cpu_seconds()
+            figures = _phase_figures(f"HTTP {mode}", _in_another_process(http_rush, spec), ids)
+            # CPU the workers spent per attempt: what a request costs, whatever else shares the cores
+            figures["worker_cpu_ms_per_attempt"] = (server.cpu_seconds() - cpu_before) * 1000 / max(1, attempts)
+            phases.append(figures)
         rss = server.peak_rss_mb()
     finally:
         server.stop()
@@ -515,6 +531,14 @@ def run(
     ratios = {p["phase"]: p["holds_per_s"] / raw["holds_per_s"] for p in phases[:-1]}
     for name, ratio in ratios.items():
         log(f"ratio {name} / raw SQL holds/s: {ratio:.2f} (target ≥ {TARGET_RATIO})")
+    cores = os.cpu_count() or 1
+    for p in phases[:-1]:
+        cpu = p["worker_cpu_ms_per_attempt"]
+        p["cpu_bound_ceiling_per_s"] = cores * 1000 / cpu if cpu else float("nan")
+        log(
+            f"{p['phase']}: {cpu:.1f} ms of worker CPU per attempt — at most "
+            f"~{p['cpu_bound_ceiling_per_s']:.0f} attempts/s on {cores} cores given to the workers alone"
+        )
     log(f"peak RSS of the largest web worker: {rss:.0f} MB (target < {TARGET_RSS_MB:.0f} MB)")
     log(f"oversold: {sum(p['oversold'] for p in phases)} (must be 0)")
     if not keep:

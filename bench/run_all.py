@@ -82,27 +82,30 @@ def render(results: dict[str, Any]) -> str:
             f"\n### Booking rush (`bench/booking_rush.py`)\n\n{rush['clients']} concurrent clients, "
             f"{rush['attempts']} attempts per phase on {rush['sessions']} sessions of {rush['seats_per_session']} "
             f"seats; gunicorn with {rush['workers']} sync workers.\n\n"
-            "| phase | holds | holds/s | attempts/s | p50 ms | p95 ms | p99 ms | oversold |\n"
-            "|---|---|---|---|---|---|---|---|\n"
+            "| phase | holds | holds/s | attempts/s | p50 ms | p95 ms | p99 ms | oversold | worker CPU ms/attempt |\n"
+            "|---|---|---|---|---|---|---|---|---|\n"
         )
         for p in rush["phases"]:
+            cpu = p.get("worker_cpu_ms_per_attempt")
             w(
                 f"| {p['phase']} | {p['holds']} | {_fmt(p['holds_per_s'])} | {_fmt(p['attempts_per_s'])} | "
-                f"{_fmt(p['p50_ms'])} | {_fmt(p['p95_ms'])} | {_fmt(p['p99_ms'])} | {p['oversold']} |\n"
+                f"{_fmt(p['p50_ms'])} | {_fmt(p['p95_ms'])} | {_fmt(p['p99_ms'])} | {p['oversold']} | "
+                f"{_fmt(cpu) if cpu is not None else '—'} |\n"
             )
         w(f"\nPeak RSS of the largest web worker: {_fmt(rush['peak_worker_rss_mb'], 0)} MB.\n")
     persistent = results.get("rush_persistent")
     if persistent:
         w(
             "\nThe same rush with persistent database connections in the web workers (`CONN_MAX_AGE=600`, "
-            "not the project's setting today):\n\n| phase | holds/s | p50 ms | p95 ms | ratio to raw SQL | oversold |\n"
-            "|---|---|---|---|---|---|\n"
+            "not the project's setting today):\n\n| phase | holds/s | p50 ms | p95 ms | ratio to raw SQL | oversold "
+            "| worker CPU ms/attempt |\n|---|---|---|---|---|---|---|\n"
         )
         raw = persistent["phases"][-1]["holds_per_s"]
         for p in persistent["phases"]:
+            cpu = p.get("worker_cpu_ms_per_attempt")
             w(
                 f"| {p['phase']} | {_fmt(p['holds_per_s'])} | {_fmt(p['p50_ms'])} | {_fmt(p['p95_ms'])} | "
-                f"{p['holds_per_s'] / raw:.2f} | {p['oversold']} |\n"
+                f"{p['holds_per_s'] / raw:.2f} | {p['oversold']} | {_fmt(cpu) if cpu is not None else '—'} |\n"
             )
     for key, title in (("catalog", "Catalogue, tour page, road map"), ("dashboard", "KPI dashboard")):
         figures = results.get(key)

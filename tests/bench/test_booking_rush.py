@@ -33,6 +33,8 @@ def test_rush_through_gunicorn_and_raw_sql_never_oversells() -> None:
     assert figures["oversold"] == 0
     assert set(figures["ratios"]) == {"HTTP form", "HTTP api"}
     assert figures["peak_worker_rss_mb"] > 0
+    for phase in figures["phases"][:2]:
+        assert phase["worker_cpu_ms_per_attempt"] > 0
     assert any(line.strip().startswith("oversold: 0") for line in lines)
     # The rush's synthetic tours and registrations are removed afterwards.
     assert not Tour.objects.filter(slug__startswith=booking_rush.PREFIX).exists()

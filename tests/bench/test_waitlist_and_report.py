@@ -27,7 +27,7 @@ def _results() -> dict:
     page = {"page": "catalogue", "p50_ms": 12.0, "p95_ms": 25.0, "p99_ms": 31.0, "queries": 8, "db_p50_ms": 4.0}
     slow = {"ms": 9.5, "page": "catalogue", "sql": "SELECT 1", "plan": "Result"}
     phase = {"holds": 8, "holds_per_s": 100.0, "attempts_per_s": 120.0, "p50_ms": 50.0, "p95_ms": 90.0}
-    phase |= {"p99_ms": 99.0, "oversold": 0}
+    phase |= {"p99_ms": 99.0, "oversold": 0, "worker_cpu_ms_per_attempt": 20.0}
     results = {
         "catalog": {"pages": [page], "slowest_query": slow, "worst_catalogue_p95_ms": 25.0},
         "dashboard": {
@@ -84,5 +84,5 @@ def test_report_replaces_only_the_generated_block(tmp_path: Path) -> None:
     assert "old figures" not in text
     assert "| KPI dashboard p95 < 200 ms cold | 250.0 ms | **missed** |" in text
     assert "| HTTP form | 8 | 100.0 |" in text
-    assert "| HTTP form | 100.0 | 50.0 | 90.0 | 0.67 | 0 |" in text  # persistent connections
+    assert "| HTTP form | 100.0 | 50.0 | 90.0 | 0.67 | 0 | 20.0 |" in text  # persistent connections
     assert text.count(run_all.BEGIN) == 1 and text.count(run_all.END) == 1
