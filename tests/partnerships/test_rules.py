@@ -87,6 +87,7 @@ def test_agreement_state_is_one_rule_everywhere(
         label = str(Agreement.Status(status).label)
         assert f'data-testid="agreement-status">{label}<' in html, slug
         assert ('data-testid="days-left"' in html) == (days_left is not None), slug
+        assert ('data-testid="agreement-expiring"' in html) == _expiring, slug
     # the back-office list filter
     for status in ("active", "expired", "terminated"):
         response = operator_client.get(reverse("admin:partnerships_agreement_changelist"), {"state": status})

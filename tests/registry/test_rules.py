@@ -130,3 +130,15 @@ def test_report_deadline_is_one_rule_for_the_check(make_org: Any, kind: StatusKi
     assert services.status_confirmation_check(year=2024, today=date(2025, 5, 15)) == []
     assert rules.report_overdue(2024, date(2025, 5, 16), filed=False)
     assert services.status_confirmation_check(year=2024, today=date(2025, 5, 16)) == [status.pk]
+
+
+def test_operator_lists_use_the_same_rules(statuses: dict[str, Status], make_org: Any, kind: StatusKind) -> None:
+    from mosprom.registry import selectors
+
+    ending = selectors.statuses_ending_soon(today=TODAY)
+    assert [s.number for s in ending] == ["ends-today", "flagged", "ends-at-window"]
+    assert all(s.term.expiring for s in ending)  # type: ignore[attr-defined]
+    waiting = services.status_application_submit(applicant=make_org(), kind=kind)
+    decided = services.status_application_submit(applicant=make_org(), kind=kind)
+    services.status_application_reject(application=decided, reason="Нет площадки")
+    assert list(selectors.applications_waiting()) == [waiting]

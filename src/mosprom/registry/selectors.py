@@ -17,7 +17,7 @@ from mosprom.core.formatting import format_number
 from mosprom.core.text import fold
 
 from . import rules
-from .models import Industry, Organisation, Production, Residency, Site, Status, StatusKind
+from .models import Industry, Organisation, Production, Residency, Site, Status, StatusApplication, StatusKind
 
 TECHNOPOLIS_SLUG = "technopolis-moscow"
 SITE_PAGE_ROWS = 30  # the site page shows this many residents and productions, then links to the full lists
@@ -262,6 +262,23 @@ def with_terms(statuses: Any, today: date | None = None) -> list[Status]:
     for status in rows:
         status.term = rules.status_term(status, today)  # type: ignore[attr-defined]
     return rows
+
+
+def statuses_ending_soon(*, today: date | None = None) -> list[Status]:
+    """Statuses in force that end within REGISTRY_STATUS_EXPIRING_DAYS, soonest first, with their terms."""
+    today = today or timezone.localdate()
+    qs = Status.objects.filter(rules.status_expiring_q(today)).select_related("kind", "holder", "site")
+    return with_terms(qs.order_by("valid_until", "pk"), today)
+
+
+def applications_waiting() -> QuerySet[StatusApplication]:
+    """Status applications that wait for an operator's decision (submitted or under expert review), oldest first."""
+    waiting = (StatusApplication.State.SUBMITTED, StatusApplication.State.UNDER_REVIEW)
+    return (
+        StatusApplication.objects.filter(state__in=waiting)
+        .select_related("kind", "applicant", "site")
+        .order_by("submitted_on", "pk")
+    )
 
 
 def status_get(status_id: int) -> Status | None:
