@@ -50,7 +50,7 @@ def test_numbers(text: str, expected: tuple[float, str, str]) -> None:
 
 def test_qualifier_written_as_a_verb() -> None:
     text = "Таким образом, общее число компаний превысило 150"
-    assert one(text) == (150, None, "more")
+    assert one(text) == (150, "компания", "more")
 
 
 @pytest.mark.parametrize(
@@ -193,3 +193,26 @@ def test_gold_targets() -> None:
     assert scores["organisations"].f1 >= 0.90, scores["organisations"].errors
     assert scores["people"].f1 >= 0.95, scores["people"].errors
     assert scores["facts"].f1 >= 0.85, scores["facts"].errors
+
+
+def test_change_written_with_a_verb_and_a_count_named_before_it() -> None:
+    found = find_quantities("Объем производства вырос на 18 процентов, а число резидентов достигло 57.")
+    assert [(q.display_value, q.unit, q.qualifier, q.growth) for q in found] == [
+        (18, "%", "exact", True),
+        (57, "резидент", "exact", False),
+    ]
+
+
+def test_agency_dateline_is_a_source_and_not_a_name() -> None:
+    cleaned = clean("МОСКВА, 5 июня. /ТАСС/. Число резидентов технопарка достигло 57.\nПодписывайтесь на ТАСС в MAX.")
+    assert cleaned.sources == ["ТАСС"]
+    assert cleaned.text.startswith("Число резидентов")
+    assert "Подписывайтесь" not in cleaned.text
+
+
+def test_addresses_phones_and_ids_in_a_release() -> None:
+    text = (
+        "Площадка расположена по адресу: 2-й Южнопортовый проезд, 31, стр. 5. Справки по телефону "
+        "+7 (495) 123-45-67. Приказ № 45-ПП от 12.03.2024. В 2024–2025 годах отрасли исполнилось 100 лет."
+    )
+    assert find_quantities(text) == []

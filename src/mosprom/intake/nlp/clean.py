@@ -60,8 +60,8 @@ _SOURCE = re.compile(r"^\s*(?:Источник|По материалам)\s*:\s*
 _URL_ONLY = re.compile(r"^\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)|www\.\S+)\s*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _DATELINE = re.compile(
-    rf"^\s*([А-ЯЁ][А-ЯЁ\-]+(?:\s[А-ЯЁ][А-ЯЁ\-]+)?),\s*(\d{{1,2}})\s+({MONTH_RE})(?:\s+(\d{{4}}))?\s*[–—-]\s*"
-    r"([^.]{0,40}?)\.\s*",
+    rf"^\s*([А-ЯЁ][А-ЯЁ\-]+(?:\s[А-ЯЁ][А-ЯЁ\-]+)?),\s*(\d{{1,2}})\s+({MONTH_RE})(?:\s+(\d{{4}}))?\s*"
+    r"(?:[–—-]\s*([^.]{0,40}?)\.|\.?\s*/\s*([^/]{1,40})/\s*\.?)\s*",
 )
 _PUBLISHED = re.compile(
     rf"(\d{{1,2}})\s+({MONTH_RE})\s+(\d{{4}})|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})",
@@ -134,8 +134,9 @@ def html_to_text(raw: str) -> tuple[str, str]:
 
 
 def _is_headline(line: str) -> bool:
+    """A title-like line: short, and not a sentence (no full stop at its end)."""
     s = line.strip()
-    return (0 < len(s) <= 200 and not s.endswith((".", "!", "?", ";", "…", ":"))) or (0 < len(s) <= 140 and ":" in s)
+    return 0 < len(s) <= 200 and not s.endswith((".", "!", "?", ";", "…", ":", ","))
 
 
 def clean(raw: str) -> Cleaned:
@@ -198,8 +199,9 @@ def clean(raw: str) -> Cleaned:
             seen.add(key)
         dateline = _DATELINE.match(s)
         if dateline:
-            if dateline.group(5).strip():
-                sources.append(dateline.group(5).strip())
+            agency = (dateline.group(5) or dateline.group(6) or "").strip()
+            if agency:
+                sources.append(agency)
             if published is None and dateline.group(4):
                 month = month_number(dateline.group(3))
                 if month:

@@ -311,17 +311,21 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier = "more"
         if change:
             after = text[end_number : end_number + 30].lower()
-            change = bool(re.match(r"\s*(?:%|процент\w*)?\s*,?\s*(?:больше|меньше|выше|ниже|превыша\w*)", after))
+            before_na = tokens[first - 2] if first >= 2 else None
+            changed_by = before_na is not None and parse(before_na.low).normal_form in CHANGE_VERBS
+            change = changed_by or bool(
+                re.match(r"\s*(?:%|процент\w*)?\s*,?\s*(?:больше|меньше|выше|ниже|превыша\w*)", after)
+            )
             if not change:
                 start = tokens[first].start
         if unit is None:
-            # a bare number counts only when a verb or noun says what it is («их количество превысило 150»)
-            head = text[max(0, start - 60) : start].lower()
-            if (
-                qualifier == "exact"
-                and not change
-                and not re.search(r"(?:число|количество|численность)\w*\s+\w*\s*$", head)
-            ):
+            # a bare number counts only when a noun says what it is («число резидентов достигло 57»)
+            head = text[max(0, start - 80) : start].lower()
+            counted = re.search(r"(?:число|количество|численность)\w*((?:\s+[а-яё\-]+){0,2})\s*$", head)
+            if counted:
+                named = [w for w in counted.group(1).split() if "NOUN" in parse(w).tag and "gent" in parse(w).tag]
+                unit = str(parse(named[0]).normal_form) if named else None
+            if not counted and qualifier == "exact" and not change:
                 i = max(i, nxt_i)
                 continue
         found.append(
