@@ -94,7 +94,7 @@ def release_detail(*, release: PressRelease) -> dict[str, Any]:
         "organisations": _entities(mentions, Mention.Type.ORGANISATION),
         "sites": _entities(mentions, Mention.Type.SITE),
         "people": people,
-        "legend": [(t.value, t.label) for t in Mention.Type if t.value != Mention.Type.DATE],
+        "legend": [(t.value, t.label) for t in Mention.Type],
     }
 
 

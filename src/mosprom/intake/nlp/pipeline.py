@@ -318,6 +318,13 @@ class _Parsed:
             self.spans.append(_Span(span.type, span.start + offset, span.stop + offset, span.text, span))
 
 
+_DATES = re.compile(
+    r"\b\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+    r"(?:\s+(?:18|19|20)\d{2}(?:\s+(?:года|г\.))?)?"
+    r"|\b\d{1,2}\.\d{1,2}\.(?:18|19|20)\d{2}\b"
+    r"|\b(?:18|19|20)\d{2}(?:-(?:го|м|й|х))?(?:\s+(?:году|года|год|гг?\.))?(?=[\s,.;:)»]|$)",
+    re.IGNORECASE,
+)
 _PLACE_BODIES = {"правительство", "мэрия", "министерство", "управа", "префектура", "дума", "администрация",
                  "совет", "департамент", "комитет"}  # fmt: skip
 
@@ -633,6 +640,11 @@ def extract_clean(cleaned: Cleaned, *, linker: Linker | None = None) -> Extracti
         for mm in mentions:
             if mm.type == "person" and (mm.start, mm.end) in person["spans"]:
                 mm.name = name
+
+    # dates: «9 февраля 2015 года», «21.10.2025», «в 2023 году», «2019-го»
+    for dm in _DATES.finditer(text):
+        if not any(mm.start < dm.end() and dm.start() < mm.end for mm in mentions):
+            mentions.append(Mention("date", dm.start(), dm.end(), dm.group(), dm.group()))
 
     # 6. media are sources, not subjects
     for mm in mentions:
