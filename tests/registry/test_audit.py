@@ -164,3 +164,10 @@ def test_api_writes_name_the_tokens_owner(client: Any, operator: Any, make_org: 
     )
     assert production.status_code == 201
     assert _entries(Production, production.json()["id"], LogEntry.Action.CREATE).get().actor == operator
+
+
+def test_audit_entries_show_only_what_people_changed(operator_client: Any, make_org: Any) -> None:
+    org = make_org("ООО «Было»")
+    _save_page(operator_client, reverse("admin:registry_organisation_change", args=[org.pk]), short_name="ООО «Стало»")
+    entry = _entries(Organisation, org.pk, LogEntry.Action.UPDATE).latest("timestamp")
+    assert set(entry.changes_dict) == {"short_name"}  # no search_text, no updated_at
