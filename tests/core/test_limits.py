@@ -80,8 +80,10 @@ def test_seats_held_per_email_and_per_address(limits_on: Any) -> None:
     request = _request("198.51.100.5")
     limits.check_held_seats(request, session_id=7, email="a@example.com", seats=4)
     limits.add_held_seats(request, session_id=7, email="a@example.com", seats=4)
-    with pytest.raises(RateLimited, match="already held"):
+    with pytest.raises(RateLimited) as refused:
         limits.check_held_seats(request, session_id=7, email="a@example.com", seats=1)
+    assert refused.value.code == "rate_limited"
+    assert refused.value.retry_after == limits_on.TOURS_HOLD_MINUTES * 60
     limits.check_held_seats(request, session_id=8, email="a@example.com", seats=4)  # another session
     limits.check_held_seats(request, session_id=7, email="b@example.com", seats=2)
     limits.add_held_seats(request, session_id=7, email="b@example.com", seats=2)
@@ -124,6 +126,7 @@ def test_page_answers_the_translated_429_page(limits_on: Any, client: Client) ->
     with translation.override("ru"):  # Russian once the project catalogue has the strings
         assert gettext("Too many requests") in text
         assert gettext("Too many attempts. Please try again in %(minutes)s min.") % {"minutes": 1} in text
+    assert "Слишком много запросов" in text  # Russian first
 
 
 @pytest.mark.urls("tests.core.limits_urls")
@@ -167,6 +170,7 @@ def test_login_locks_the_account_after_n_failures_even_with_the_right_password(
     text = right.content.decode()
     with translation.override("ru"):
         assert gettext("Login temporarily blocked") in text
+    assert "Вход временно заблокирован" in text
     assert "15" in text
     assert right["Retry-After"] == "900"
     assert "_auth_user_id" not in client.session
