@@ -459,10 +459,13 @@ def build_table(key: str, year: int, today: date | None = None) -> Table | None:
 # --- writers ------------------------------------------------------------------------------------------------
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a BOM (Excel opens Cyrillic correctly), comma-separated, numbers unformatted."""
+def to_csv(table: Table, *, delimiter: str = ",") -> bytes:
+    """UTF-8 with a BOM (Excel opens Cyrillic correctly), comma-separated unless asked (`;` for Russian Excel),
+    numbers unformatted."""
     return rows_to_csv(
-        [c.label for c in table.columns], ([None if v is None else _raw(v) for v in row] for row in table.rows)
+        [c.label for c in table.columns],
+        ([None if v is None else _raw(v) for v in row] for row in table.rows),
+        delimiter=delimiter,
     )
 
 

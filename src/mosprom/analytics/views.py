@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosprom.core.exports import download_response
+from mosprom.core.exports import csv_delimiter, download_response
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 
@@ -231,5 +231,5 @@ def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     table = exports.build_table(key, year)
     if table is None:
         raise Http404
-    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx(table)
+    content = exports.to_csv(table, delimiter=csv_delimiter(request)) if fmt == "csv" else exports.to_xlsx(table)
     return download_response(content, filename=table.filename(fmt))
