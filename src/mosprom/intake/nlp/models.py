@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,11 +23,42 @@ class Models:
     names_extractor: Any
 
 
+_BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_blas() -> None:
+    """natasha's networks multiply small matrices: OpenBLAS threads only spin against each other and against the
+    web workers (3× slower on a shared 2-core machine). Before numpy loads, the environment says so; after, the
+    loaded OpenBLAS is told directly (what threadpoolctl does)."""
+    import sys
+
+    if "numpy" not in sys.modules:
+        for name in _BLAS_ENV:
+            os.environ.setdefault(name, "1")
+        return
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and line.rstrip().endswith(".so")}
+    except OSError:
+        return
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for symbol in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            setter = getattr(lib, symbol, None)
+            if setter is not None:
+                setter(1)
+                break
+
+
 def models() -> Models:
     global _models
     if _models is None:
         with _lock:
             if _models is None:
+                single_threaded_blas()
                 from natasha import (
                     MorphVocab,
                     NamesExtractor,
