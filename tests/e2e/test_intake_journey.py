@@ -68,3 +68,11 @@ def test_release_page_reads_at_phone_width(phone_page: Any, world: None, live_se
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     phone_page.screenshot(path="/tmp/intake-phone.png", full_page=True)
+
+    from mosprom.intake.services import release_import
+
+    release = release_import(data=SEED.read_bytes()).release
+    phone_page.goto(release.get_absolute_url())
+    phone_page.wait_for_selector("[data-testid=facts-waiting]")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.screenshot(path="/tmp/intake-phone-release.png", full_page=True)
