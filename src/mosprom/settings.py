@@ -289,6 +289,9 @@ TOURS_PURGE_DAYS_AFTER = env.int("TOURS_PURGE_DAYS_AFTER", default=180)
 TOURS_CONSENT_VERSION = "2026-01"
 # Sessions can be scheduled at most this many days ahead (and never in the past).
 TOURS_MAX_DAYS_AHEAD = env.int("TOURS_MAX_DAYS_AHEAD", default=730)
+# A callable (dotted path) taking a host organisation's id: True when that host's next published tour must
+# wait for an operator's moderation. The company cabinet decides it (a new host's first tours); "" turns it off.
+TOURS_PUBLICATION_CHECK = "mosprom.companies.selectors.host_needs_moderation"
 # The visitor's «my data» link (see, export, erase) works this many days after it was sent.
 TOURS_DATA_LINK_DAYS = env.int("TOURS_DATA_LINK_DAYS", default=30)
 # Feedback is asked for sessions that ended between these bounds (hours after, days after).

@@ -23,7 +23,7 @@ def _named(session: Session, action: str) -> list[LogEntry]:
     return [
         e
         for e in LogEntry.objects.get_for_object(session)
-        if (e.additional_data or {}).get("action") == f"tours.{action}"
+        if (e.additional_data or {}).get("event") == f"tours.{action}"
     ]
 
 
@@ -58,7 +58,7 @@ def test_admin_capacity_change_is_audited_with_the_operator(operator_client: Any
     assert session.capacity == 5
     [named] = _named(session, "capacity_change")
     assert named.actor == operator
-    assert named.additional_data == {"action": "tours.capacity_change", "before": 2, "after": 5}
+    assert named.additional_data == {"event": "tours.capacity_change", "before": 2, "after": 5}
     _no_personal_data(named, reg.email, reg.name, reg.phone)
     # The automatic entry of the session row carries the operator too.
     automatic = LogEntry.objects.get_for_object(session).filter(

@@ -77,6 +77,7 @@ def audit_event(*, actor: Any, action: str, obj: Model, data: dict[str, Any] | N
         force_log=True,
         action=LogEntry.Action.UPDATE,
         changes={},
+        changes_text=action,
         actor=actor,
         object_repr=f"{obj._meta.verbose_name} #{obj.pk}",
         serialized_data=None,

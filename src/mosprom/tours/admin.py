@@ -135,9 +135,22 @@ class TourAdmin(OperatorAdmin):
     raw_id_fields = ["host", "site"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline]
+    actions = ["publish_moderated", "return_moderated"]
 
     def save_model(self, request: HttpRequest, obj: Tour, form: Any, change: bool) -> None:
         services.tour_save(actor=request.user, tour=obj, audiences=form.cleaned_data.get("audiences"))
+
+    @admin.action(description=gettext_lazy("Publish the selected tours awaiting moderation"))
+    def publish_moderated(self, request: HttpRequest, queryset: QuerySet[Tour]) -> None:
+        _run_each(
+            self, request, queryset, lambda t: services.tour_moderate(actor=request.user, tour_id=t.pk, approve=True)
+        )
+
+    @admin.action(description=gettext_lazy("Return the selected tours awaiting moderation to their hosts as drafts"))
+    def return_moderated(self, request: HttpRequest, queryset: QuerySet[Tour]) -> None:
+        _run_each(
+            self, request, queryset, lambda t: services.tour_moderate(actor=request.user, tour_id=t.pk, approve=False)
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The audiences were set by the service; the sessions inline is read-only (nothing to save)."""

@@ -97,6 +97,7 @@ class Audience(models.Model):
 class Tour(TimeStampedModel):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
+        MODERATION = "moderation", _("awaiting moderation")
         PUBLISHED = "published", _("published")
         ARCHIVED = "archived", _("archived")
 

@@ -15,8 +15,6 @@ data (`audit_action`), against the session they concern.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,10 +24,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mosprom.core import limits
+from mosprom.core.audit import acting_as, audit_event
 from mosprom.core.errors import Refused
 from mosprom.core.roles import is_operator
 from mosprom.core.services import Attachment, email_enqueue
@@ -61,44 +61,9 @@ class NotEnoughSeats(Refused):
 # --- audit ----------------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-@contextmanager
-def acting_as(actor: Any) -> Iterator[None]:
-    """Automatic audit entries written inside get `actor` (API tokens, tasks, the shell included).
-
-    Nests inside auditlog's request middleware: the outer context is restored on the way out.
-    """
-    from auditlog.context import auditlog_value, set_actor
-
-    user = _user(actor)
-    if user is None:
-        yield
-        return
-    previous = auditlog_value.get(None)
-    try:
-        with set_actor(user):
-            yield
-    finally:
-        if previous is not None:
-            auditlog_value.set(previous)
-
-
 def audit_action(session: Session, action: str, *, actor: Any, **data: Any) -> None:
     """A named action (check-in, cancellation, waitlist offer…) on a session, with ids and counts only."""
-    from auditlog.models import LogEntry
-
-    LogEntry.objects.log_create(
-        session,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
-        changes_text=action,
-        changes={},
-        additional_data={"action": f"tours.{action}", **data},
-        actor=_user(actor),
-    )
+    audit_event(actor=actor, action=f"tours.{action}", obj=session, data=data)
 
 
 # --- the lock -------------------------------------------------------------------------------------
@@ -724,8 +689,29 @@ def _check_host(user: Any, organisation_id: int) -> None:
         raise PermissionDenied
 
 
+def _needs_moderation(host_id: int) -> bool:
+    """Whether this host's tour must be checked by an operator before it is published.
+
+    The rule belongs to whoever grants the host capability (the company cabinet, `companies.rules`); tours asks
+    it through the `TOURS_PUBLICATION_CHECK` setting so that this part does not import that one.
+    """
+    if not settings.TOURS_PUBLICATION_CHECK:
+        return False
+    return bool(import_string(settings.TOURS_PUBLICATION_CHECK)(host_id))
+
+
 def tour_save(*, actor: Any, tour: Tour, audiences: Any = None) -> Tour:
+    """Create or change a tour. A host publishing one of its first tours sends it to moderation instead."""
     _check_host(actor, tour.host_id)
+    moderated = (
+        tour.state == Tour.State.PUBLISHED
+        and tour.published_at is None
+        and actor is not None
+        and not is_operator(actor)
+        and _needs_moderation(tour.host_id)
+    )
+    if moderated:
+        tour.state = Tour.State.MODERATION
     if not tour.slug:
         base = slugify(transliterate(tour.title), allow_unicode=False)[:80] or "tour"
         slug, n = base, 1
@@ -739,6 +725,29 @@ def tour_save(*, actor: Any, tour: Tour, audiences: Any = None) -> Tour:
         tour.save()
         if audiences is not None:
             tour.audiences.set(audiences)
+        if moderated:
+            audit_event(actor=actor, action="tours.tour_sent_to_moderation", obj=tour)
+    return tour
+
+
+def tour_moderate(*, actor: Any, tour_id: int, approve: bool, comment: str = "") -> Tour:
+    """An operator publishes a tour that waits for moderation, or sends it back to the host as a draft."""
+    if not is_operator(actor):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor):
+        tour = Tour.objects.select_for_update().get(pk=tour_id)
+        if tour.state != Tour.State.MODERATION:
+            raise Refused("not_in_moderation", _("This tour is not waiting for moderation."))
+        tour.state = Tour.State.PUBLISHED if approve else Tour.State.DRAFT
+        if approve:
+            tour.published_at = timezone.now()
+        tour.save()
+        audit_event(
+            actor=actor,
+            action="tours.tour_published" if approve else "tours.tour_returned",
+            obj=tour,
+            data={"comment": comment[:500]} if comment else None,
+        )
     return tour
 
 
