@@ -216,3 +216,16 @@ def test_addresses_phones_and_ids_in_a_release() -> None:
         "+7 (495) 123-45-67. Приказ № 45-ПП от 12.03.2024. В 2024–2025 годах отрасли исполнилось 100 лет."
     )
     assert find_quantities(text) == []
+
+
+def test_quoted_names_that_look_like_phrases() -> None:
+    result = extract("В «Доме легпрома» открылась выставка. Он сказал: «Мы рады гостям». Строят «зелёные» цеха.")
+    assert [o.name for o in result.organisations] == ["Дом легпрома"]
+
+
+def test_parent_in_brackets_is_its_own_organisation() -> None:
+    result = extract(
+        "Научно-производственный центр «Альфа» (ГК «Ростех») открыл в Москве производство, где работают 120 человек."
+    )
+    names = {o.name for o in result.organisations}
+    assert "Ростех" in names and "Альфа" in names

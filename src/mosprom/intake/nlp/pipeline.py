@@ -229,7 +229,13 @@ def _name_like(content: str) -> bool:
     if len(ws) == 1:
         p = parse(ws[0])
         return not p.is_known or "Orgn" in p.tag or "Trad" in p.tag or "Geox" in p.tag or "Abbr" in p.tag
-    return False
+    # «Дом легпрома», «Мосгормаш»-like phrases: a short capitalised noun phrase with no verb or pronoun in it
+    if len(ws) > 5:
+        return False
+    tags = [parse(w).tag for w in ws]
+    if any(("VERB" in t or "INFN" in t or "NPRO" in t or "PRED" in t or "CONJ" in t) for t in tags):
+        return False
+    return "NOUN" in tags[0] or "ADJF" in tags[0]
 
 
 def _role_before(doc_tokens: list[Any], k: int, per_starts: set[int], text: str) -> str:
@@ -467,11 +473,10 @@ def extract_clean(cleaned: Cleaned, *, linker: Linker | None = None) -> Extracti
         if cls == "org" and dstart == qs and len(words(content)) == 1:
             # a bare quoted name may be declined («Росатома», «Росатомом»)
             p = parse(content)
-            if (
-                ("NOUN" in p.tag and "nomn" not in p.tag and p.is_known is False)
-                or ("NOUN" in p.tag and "nomn" not in p.tag and "Orgn" in p.tag)
-            ) or ("NOUN" in p.tag and "nomn" not in p.tag):
+            if "NOUN" in p.tag and "nomn" not in p.tag:
                 name = inflect_word(content, "nomn")
+        elif cls == "org" and dstart == qs and " " in content and not re.search(r"[#&+0-9A-Za-z]", content):
+            name = nominative_phrase(content)  # «в «Доме легпрома»» → «Дом легпрома»
         # «Технополис «Москва»»: a kind word inside the quotes is part of the name, as written
         mtype = "site" if cls == "site" else "organisation"
         mentions.append(Mention(mtype, qs if dstart == qs else dstart, qe, text[dstart:qe], name, kind, quality))
