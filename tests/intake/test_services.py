@@ -226,3 +226,28 @@ def test_an_operator_teaches_the_registry_an_alias(registry: dict[str, Any], ope
     assert "КАМАЗ-Мастер" in registry["kamaz"].name_variants
     again = services.release_import(data=text + " Это рекорд.").release
     assert again.facts.get(value=5000).organisation == registry["kamaz"]
+
+
+def test_status_granted_is_recorded_through_the_registry(registry: dict[str, Any], operator: Any) -> None:
+    from mosprom.registry.models import Status, StatusKind
+
+    kind = StatusKind.objects.create(code="industrial-complex", name="Промышленный комплекс", term_years=10)
+    release = services.release_import(
+        data="В 2024 году ПАО «КамАЗ» получило статус промышленного комплекса. Это даст компании льготы."
+    ).release
+    fact = release.facts.get(kind="status_granted")
+    assert (fact.organisation, fact.detail) == (registry["kamaz"], "промышленный комплекс")
+    services.fact_accept(fact=fact, actor=operator)
+    status = Status.objects.get(holder=registry["kamaz"])
+    assert status.kind == kind and status.granted_on.year == 2024
+    assert Provenance.objects.get(fact=fact).organisation == registry["kamaz"]
+
+
+def test_status_of_an_unknown_kind_is_refused(registry: dict[str, Any], operator: Any) -> None:
+    release = services.release_import(data="ПАО «КамАЗ» получило статус якорного резидента кластера.").release
+    fact = release.facts.get(kind="status_granted")
+    with pytest.raises(Refused) as exc:
+        services.fact_accept(fact=fact, actor=operator)
+    assert exc.value.code == "unknown_status"
+    fact.refresh_from_db()
+    assert fact.state == "proposed"

@@ -92,6 +92,8 @@ def acceptance_problem(fact: Any) -> tuple[str, str] | None:
         return "no_subject", _("Choose a registry organisation that signed the agreement, then accept it.")
     if fact.kind == "production_opened" and fact.organisation_id is None:
         return "no_subject", _("Choose the registry organisation that opened the production, then accept it.")
+    if fact.kind == "status_granted" and fact.organisation_id is None and fact.site_id is None:
+        return "no_subject", _("Choose the organisation or site that holds the status, then accept it.")
     if fact.kind in ("residency",) and (fact.organisation_id is None or fact.site_id is None):
         return "no_subject", _("Choose both the organisation and the site, then accept it.")
     if fact.kind in ("new_organisation", "new_site") and not (fact.subject or "").strip():

@@ -121,7 +121,7 @@ def _store_extraction(release: PressRelease, extraction: Extraction) -> None:
             site_id = site.registry_id if site and site.registry_id in known_sites else None
             if site_id is None and f.subject_registry_id in known_sites:
                 site_id = f.subject_registry_id
-        if f.kind == "production_opened" and f.site:
+        if f.kind in ("production_opened", "status_granted") and f.site:
             where = site_by_name.get(f.site)
             site_id = where.registry_id if where and where.registry_id in known_sites else None
         if f.kind == "agreement_signed":
@@ -360,6 +360,22 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
             actor=actor,
         )
         return fact.organisation, fact.site, _("production «%(product)s» recorded") % {"product": fact.detail}
+    if kind == ProposedFact.Kind.STATUS_GRANTED:
+        from mosprom.registry.models import StatusKind
+        from mosprom.registry.services import status_create
+
+        status_kind = status_kind_for(fact.detail)
+        if status_kind is None:
+            names = ", ".join(StatusKind.objects.order_by("name").values_list("name", flat=True)) or "—"
+            raise Refused(
+                "unknown_status",
+                _("The registry has no kind of status «%(name)s». Write one of: %(names)s.")
+                % {"name": fact.detail, "names": names},
+                status=422,
+            )
+        granted_on = fact.release.published or date(fact.year or timezone.localdate().year, 1, 1)
+        status_create(kind=status_kind, holder=fact.organisation, site=fact.site, granted_on=granted_on, actor=actor)
+        return fact.organisation, fact.site, _("status «%(name)s» recorded") % {"name": status_kind.name}
     if kind == ProposedFact.Kind.RESIDENCY:
         assert fact.organisation is not None and fact.site is not None
         residency_create(organisation=fact.organisation, site=fact.site, actor=actor)
@@ -392,6 +408,25 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
         return fact.organisation, None, _("agreement recorded")
     # a quantified figure: recorded as the press reported it, next to the registry's own figure
     return fact.organisation, fact.site, figure_label(fact)
+
+
+def status_kind_for(text: str) -> Any:
+    """The registry's kind of status a phrase names («промышленного комплекса» → «Промышленный комплекс»)."""
+    from rapidfuzz import fuzz
+
+    from mosprom.registry.models import StatusKind
+
+    from .nlp.names import lemma_key
+
+    wanted = lemma_key(text)
+    if not wanted:
+        return None
+    best, best_score = None, 0.0
+    for status_kind in StatusKind.objects.all():
+        score = fuzz.token_set_ratio(wanted, lemma_key(status_kind.name))
+        if score > best_score:
+            best, best_score = status_kind, score
+    return best if best_score >= 85 else None
 
 
 def figure_label(fact: ProposedFact) -> str:

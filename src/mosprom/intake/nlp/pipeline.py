@@ -877,6 +877,8 @@ def _subject_for(
     return earlier[-1] if earlier else None
 
 
+_GRANT = {"получить", "присвоить", "присвоение", "присваивать", "получение", "предоставить", "выдать", "подтвердить"}
+_STATUS = re.compile(r"\bстатус[а-я]*\s+((?:[а-яё\-]+\s+){0,3}[а-яё\-]+?)(?=[\s,.;:()«»\"]|$)", re.IGNORECASE)
 _SIGN = {"подписать", "подписание", "заключить", "заключение", "подписывать"}
 _AGREEMENT = {"соглашение", "контракт", "меморандум", "договор"}
 
@@ -940,6 +942,33 @@ def _event_facts(doc: Any, text: str, mentions: list[Mention], published: date |
                     end=sent.stop,
                     confidence=0.7 if len(parties) >= 2 else 0.55,
                     subject_type="organisation",
+                )
+            )
+        status = _STATUS.search(sent.text)
+        if status and lemmas & _GRANT:
+            holder = next((mm for mm in orgs if sent.start <= mm.start < sent.stop and mm.kind != "government"), None)
+            where = next((mm for mm in sites if sent.start <= mm.start < sent.stop), None)
+            if holder is None and where is None:
+                continue
+            years = years_in(sent.text)
+            subject = holder or where
+            assert subject is not None
+            facts.append(
+                Fact(
+                    kind="status_granted",
+                    subject=subject.name,
+                    value=None,
+                    unit=None,
+                    qualifier="exact",
+                    year=years[0][0] if years else (published.year if published else None),
+                    quote=sent.text.strip(),
+                    start=sent.start,
+                    end=sent.stop,
+                    confidence=0.6,
+                    subject_type=subject.type,
+                    subject_registry_id=subject.registry_id,
+                    detail=nominative_phrase(status.group(1)),
+                    site=where.name if where else "",
                 )
             )
     return facts
