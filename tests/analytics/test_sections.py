@@ -1,5 +1,6 @@
 """The dashboard is navigated by sections, and each chart comes with a one-line reading computed from the data."""
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -29,3 +30,9 @@ def test_unknown_section_is_404_and_the_report_keeps_every_section(client: Any, 
     assert client.get(reverse("analytics:dashboard"), {"section": "nope"}).status_code == 404
     report = client.get(reverse("analytics:report"), {"year": 2023}).content.decode()
     assert "Корпорации в Москве" in report and "Новые производства по годам" in report
+
+
+def test_the_residents_figure_agrees_with_both_of_its_numbers(client: Any, kpi_data: Any) -> None:
+    html = client.get(reverse("analytics:dashboard"), {"year": 2023}).content.decode()
+    assert re.search(r"резидент(а|ов)? на \d+ площадк(е|ах)", html)
+    assert "резиденты " not in html

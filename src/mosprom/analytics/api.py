@@ -11,6 +11,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from mosprom.core.api_errors import ApiError
+from mosprom.core.api_kit import READ_ERRORS
 
 from . import selectors
 from .exports import fraction_percent
@@ -22,25 +23,32 @@ router = Router(tags=["kpi"])
 # --- schemas ------------------------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    code: str = Field(..., description="Stable machine-readable error code.", examples=["year_out_of_range"])
-    message: str = Field(..., description="Human-readable message in the request's language.")
-    details: Any = Field(None, description="Per-field problems, when there are any.")
+# The declared range of every `year`: from the first year of the figures to a fixed far bound (the schema must not
+# change with the calendar); a year after the current one is answered 404 `year_out_of_range` (no figures yet).
+YEAR_MAX_DECLARED = 2100
+
+
+def _year_field(description: str, example: int) -> Any:
+    return Field(None, ge=selectors.YEAR_MIN, le=YEAR_MAX_DECLARED, description=description, examples=[example])
 
 
 class YearQuery(Schema):
-    year: int | None = Field(
-        None,
-        description="Calendar year, from 2000 to the current year. Default: the latest year with a new production.",
-        examples=[2023],
+    year: int | None = _year_field(
+        "Calendar year, from 2000; a year after the current one is answered 404 `year_out_of_range`. "
+        "Default: the latest year with a new production.",
+        2023,
     )
 
 
 class YearRangeQuery(Schema):
-    from_year: int | None = Field(
-        None, description="First year (default: the first year with a production).", examples=[2020]
+    from_year: int | None = _year_field(
+        "First year, from 2000 (default: the first year with a production); after `to_year`: an empty list.", 2020
     )
-    to_year: int | None = Field(None, description="Last year (default: the latest year with data).", examples=[2023])
+    to_year: int | None = _year_field(
+        "Last year, from 2000 (default: the latest year with data); a year after the current one is answered "
+        "404 `year_out_of_range`.",
+        2023,
+    )
 
 
 class ProductionsYearOut(Schema):
@@ -205,7 +213,7 @@ class SummaryOut(Schema):
     tourism: TourismOut | None = Field(..., description="Null until the tours part holds data.")
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = READ_ERRORS
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -215,7 +223,7 @@ def _year(raw: int | None) -> int:
     try:
         return selectors.parse_year(raw)
     except selectors.YearOutOfRange as error:
-        raise ApiError(400, "year_out_of_range", str(error)) from None
+        raise ApiError(404, "year_out_of_range", str(error)) from None
 
 
 def _labels(counts: dict[Any, int] | None) -> list[dict[str, Any]]:
@@ -306,7 +314,7 @@ def kpi_productions_by_year(request: HttpRequest, filters: Query[YearRangeQuery]
     last = _year(filters.to_year)
     first = _year(filters.from_year) if filters.from_year is not None else None
     if first is not None and first > last:
-        raise ApiError(400, "invalid_range", _("The first year must not be after the last year."))
+        return []  # an empty range of years
     return selectors.productions_by_year(last_year=last, first_year=first)
 
 
@@ -351,7 +359,7 @@ def kpi_jobs(request: HttpRequest, filters: Query[YearQuery]) -> Any:
 
 @router.get(
     "/kpi/sites",
-    response={200: list[SiteOverviewOut]},
+    response={200: list[SiteOverviewOut], **READ_ERRORS},
     summary="Residents and productions per site",
     description="Current residents (distinct organisations), productions and jobs per site, in tree order; "
     "an SEZ counts its sites.",
@@ -363,7 +371,7 @@ def kpi_sites(request: HttpRequest) -> Any:
 
 @router.get(
     "/kpi/corporations",
-    response={200: list[FootprintOut]},
+    response={200: list[FootprintOut], **READ_ERRORS},
     summary="Corporations' footprint in Moscow",
     description="Every group of companies (an organisation with subsidiaries, or a state corporation), largest first.",
 )
@@ -374,7 +382,7 @@ def kpi_corporations(request: HttpRequest) -> Any:
 
 @router.get(
     "/kpi/corporations/{slug}",
-    response={200: FootprintOut, 404: ErrorOut},
+    response={200: FootprintOut, **READ_ERRORS},
     summary="A corporation's footprint in Moscow",
     description="Enterprises, subsidiaries, jobs, staff and its share where known, road-map projects.",
 )
@@ -394,7 +402,7 @@ def kpi_corporation(
 
 @router.get(
     "/kpi/partnerships",
-    response={200: PartnershipsOut, 404: ErrorOut},
+    response={200: PartnershipsOut, **READ_ERRORS},
     summary="Agreements and road-map projects",
     description="Agreements in force and expiring, projects by status and category, average progress, overdue "
     "milestones.",
@@ -409,7 +417,7 @@ def kpi_partnerships(request: HttpRequest) -> Any:
 
 @router.get(
     "/kpi/tourism",
-    response={200: TourismOut, 404: ErrorOut},
+    response={200: TourismOut, **READ_ERRORS},
     summary="Industrial tourism",
     description="Host companies, new hosts, registrations and visitors per year, attendance rate, popular formats, "
     "average rating.",
