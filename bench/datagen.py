@@ -83,6 +83,7 @@ class Writer:
             return int(cursor.fetchone()[0]) + 1
 
     def write(self, model: Any, rows: Iterable[dict[str, Any]]) -> int:
+        rows = _with_defaults(model, rows)
         n = self._copy(model, rows) if self.connection.vendor == "postgresql" else self._bulk(model, rows)
         self.written[model._meta.label] = self.written.get(model._meta.label, 0) + n
         return n
@@ -132,6 +133,23 @@ class Writer:
                 n += len(batch)
                 self._tick(len(batch))
         return n
+
+
+def _with_defaults(model: Any, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Fill the columns a row does not name with the field's default (a field added to a model later still
+    loads: COPY, unlike the ORM, would send NULL)."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in first and not f.primary_key and (f.has_default() or not f.null)
+    ]
+    defaults = {f.attname: f.get_default() for f in missing}
+    for row in _chain(first, iterator):
+        yield {**row, **defaults} if defaults else row
 
 
 def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
