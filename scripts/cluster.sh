@@ -141,7 +141,7 @@ processes() {  # start whichever web node, worker or scheduler is not running, a
   }
   for i in 1 2; do
     port=$((BASE + i))
-    for _ in $(seq 150); do
+    for _ in $(seq 300); do  # up to a minute on a busy machine
       http_ok "http://127.0.0.1:$port/api/v1/tours" && break
       sleep 0.2
     done

@@ -22,8 +22,9 @@ DJANGO_SETTINGS_MODULE=mosprom.settings_production SECRET_KEY="ci-$(date +%s%N)-
 
 # Browser tests need Debian's Chromium.
 # Two workers (pytest-xdist): the CI machine has 2 cores; each worker has its own test database.
-# --dist loadgroup: the cluster tests (tests/cluster, xdist_group "cluster") share one worker and one cluster.
-pytest_args=(-n "${PYTEST_WORKERS:-2}" --dist loadgroup)
+# --dist loadfile: the tests of one file run on one worker, so the cluster tests (tests/cluster, PostgreSQL pass)
+# share one cluster (xdist's loadgroup does not group them with pytest 9).
+pytest_args=(-n "${PYTEST_WORKERS:-2}" --dist loadfile)
 if [ -x /usr/bin/chromium ]; then
   export MOSPROM_E2E=1
 else

@@ -2,12 +2,13 @@
 
 They run in `make test` when CI=true, in the PostgreSQL pass only (DATABASE_URL is postgres://…; the SQLite pass
 leaves them out), and locally with MOSPROM_CLUSTER_TESTS=1. They are never skipped: outside those runs the
-modules are not collected. All of them go to one pytest-xdist worker (`xdist_group`, `--dist loadgroup`).
+modules are not collected. They share one file, which pytest-xdist gives to one worker (`--dist loadfile`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import re
@@ -18,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,15 +93,18 @@ class Cluster:
         return Path(self.env["CLUSTER_DIR"])
 
     def script(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        done = subprocess.run(
             ["bash", str(ROOT / "scripts/cluster.sh"), *args],
             env=self.env,
             cwd=ROOT,
             capture_output=True,
             text=True,
             timeout=timeout,
-            check=True,
         )
+        assert done.returncode == 0, (
+            f"cluster.sh {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
+        return done
 
     def probe(self, command: str, **kwargs: Any) -> Any:
         """Run tests/cluster/probe.py in the nodes' environment (against the cluster's primary and replica)."""
@@ -132,8 +135,10 @@ def _node_env(base_env: dict[str, str]) -> dict[str, str]:
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
 
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
+_running: dict[str, Any] = {}
+
+
+def _start() -> Cluster:
     from aiosmtpd.controller import Controller
 
     smtp = SmtpSink(delay=0.03)
@@ -148,7 +153,6 @@ def cluster() -> Iterator[Cluster]:
     base_env.update(
         {
             "CLUSTER_DIR": workdir,
-            "CLUSTER_PORT_BASE": str(_free_port_base()),
             "CLUSTER_PG_FAST": "1",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             # Short timeouts so the safety nets act within the test.
@@ -160,18 +164,54 @@ def cluster() -> Iterator[Cluster]:
             "WEB_WORKERS": "2",
         }
     )
-    env = {**_node_env(base_env), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+    _running.update(controller=controller, workdir=workdir)
     started = time.monotonic()
-    cluster = Cluster(env=env, smtp=smtp, up_seconds=0.0)
-    try:
+    # One cluster starting at a time on this machine: free ports are chosen and taken under the lock.
+    with open(Path(tempfile.gettempdir()) / "mosprom-cluster-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        base_env["CLUSTER_PORT_BASE"] = str(_free_port_base())
+        env = {**_node_env(base_env), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+        cluster = Cluster(env=env, smtp=smtp, up_seconds=0.0)
+        _running["cluster"] = cluster
         cluster.script("up")
-        cluster.up_seconds = time.monotonic() - started
-        sys.stderr.write(f"\ncluster up in {cluster.up_seconds:.1f}s\n")
-        yield cluster
-    finally:
-        subprocess.run(["bash", str(ROOT / "scripts/cluster.sh"), "down"], env=env, cwd=ROOT, timeout=120)
+    cluster.up_seconds = time.monotonic() - started
+    sys.stderr.write(f"\ncluster up in {cluster.up_seconds:.1f}s\n")
+    return cluster
+
+
+def _stop() -> None:
+    cluster, controller, workdir = (
+        _running.pop("cluster", None),
+        _running.pop("controller", None),
+        _running.pop("workdir", None),
+    )
+    if cluster is not None:
+        subprocess.run(["bash", str(ROOT / "scripts/cluster.sh"), "down"], env=cluster.env, cwd=ROOT, timeout=180)
+    if workdir is not None:
         # The nodes' logs outlive the run (CI artefact, debugging): var/cluster-test-logs.
         shutil.rmtree(ROOT / "var/cluster-test-logs", ignore_errors=True)
         shutil.copytree(Path(workdir) / "log", ROOT / "var/cluster-test-logs", dirs_exist_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
+    if controller is not None:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Cluster:
+    """The whole topology, started once per test session by whichever test needs it first and stopped when the
+    session ends (`pytest_sessionfinish`). Not a yield fixture: pytest-xdist may tear session fixtures down
+    between batches of tests it sends to a worker, and the cluster must not be stopped and started again."""
+    if "error" in _running:
+        raise RuntimeError(f"the cluster did not start: {_running['error']}")
+    if "cluster" not in _running or "workdir" not in _running:
+        try:
+            return _start()
+        except BaseException as exc:
+            _running["error"] = str(exc)[-4000:]
+            _stop()
+            raise
+    return _running["cluster"]  # type: ignore[no-any-return]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _stop()

@@ -184,6 +184,22 @@ def wait_usable(timeout: float) -> dict[str, Any]:
         time.sleep(0.3)
 
 
+def limit_hits(key: str, hits: int, rate: str) -> dict[str, Any]:
+    """Count `hits` events against a rate limit (core.limits, on the cluster's Redis cache); how many were refused."""
+    from django.conf import settings
+
+    from mosprom.core import limits
+
+    settings.RATE_LIMITS_ENABLED = True  # the nodes run with limits off for the rush; this process counts
+    refused = 0
+    for _ in range(hits):
+        try:
+            limits.hit("cluster-test", key, rate)
+        except limits.RateLimited:
+            refused += 1
+    return {"refused": refused}
+
+
 def lag() -> dict[str, Any]:
     return {"lag": db_router.measure_lag(), "usable": db_router.replica_usable()}
 

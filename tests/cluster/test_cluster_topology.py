@@ -20,11 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from .conftest import ROOT, Cluster
-
-pytestmark = pytest.mark.xdist_group("cluster")
 
 
 def _request(url: str, payload: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
@@ -211,3 +207,10 @@ def test_an_edit_through_one_node_invalidates_the_kpis_of_the_other(cluster: Clu
     # The version lives in Redis: both nodes see the new figure at once (computed on the primary: too fresh).
     for node in (node2, node1):
         assert _request(f"{node}/api/v1/kpi/summary?year={year}")[1]["registry"]["organisations"] == after
+
+
+def test_rate_limit_counters_are_shared_by_every_process(cluster: Cluster) -> None:
+    key = f"client-{time.time_ns()}"
+    # Two processes, two cache clients, one Redis: 3 + 3 events against 5 per hour → the sixth is refused.
+    assert cluster.probe("limit_hits", key=key, hits=3, rate="5/h") == {"refused": 0}
+    assert cluster.probe("limit_hits", key=key, hits=3, rate="5/h") == {"refused": 1}
