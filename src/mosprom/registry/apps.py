@@ -25,7 +25,7 @@ class RegistryConfig(AppConfig):
             models.AnnualReport,
             models.Membership,
         ):
-            auditlog.register(model, exclude_fields=["search_text", "updated_at"])
+            auditlog.register(model, exclude_fields=["search_title", "search_text", "updated_at"])
 
         from mosprom.core import periodic
 

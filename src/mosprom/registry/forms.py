@@ -31,6 +31,7 @@ class OrganisationFilterForm(_Filters):
 
 
 class ProductionFilterForm(_Filters):
+    q = forms.CharField(label=_("Product or company"), required=False, max_length=200)
     year = forms.IntegerField(label=_("Year opened"), required=False, min_value=1900, max_value=2100)
     site = forms.ChoiceField(label=_("Site"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)

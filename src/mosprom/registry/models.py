@@ -13,9 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.models import TimeStampedModel
-from mosprom.core.text import fold_all
 
+from . import search
 from .validators import validate_inn, validate_ogrn
+
+
+def _with_search_title(kwargs: dict) -> None:  # type: ignore[type-arg]
+    """A save limited to `update_fields` that names `search_text` writes `search_title` as well."""
+    fields = kwargs.get("update_fields")
+    if fields is not None and "search_text" in fields:
+        kwargs["update_fields"] = {*fields, "search_title"}
 
 
 class District(models.TextChoices):
@@ -84,6 +91,7 @@ class Site(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
+    search_title = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -104,7 +112,8 @@ class Site(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.search_text = fold_all([self.name, self.get_kind_display(), self.address])
+        self.search_title, self.search_text = search.site_columns(self)
+        _with_search_title(kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -155,6 +164,7 @@ class Organisation(TimeStampedModel):
         help_text=_("For corporations: the whole staff, so the share working in Moscow can be shown."),
     )
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
+    search_title = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -168,8 +178,21 @@ class Organisation(TimeStampedModel):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.inn = self.inn or None
         self.ogrn = self.ogrn or None
-        self.search_text = fold_all([self.short_name, self.full_name, *(self.name_variants or []), self.inn])
+        self.search_title, self.search_text = search.organisation_columns(self)
+        _with_search_title(kwargs)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # Subsidiaries and productions carry this organisation's names in their search columns.
+            search.recompute(
+                Organisation.objects.filter(parent=self).select_related("parent"), search.organisation_columns
+            )
+            search.recompute(
+                Production.objects.filter(Q(organisation=self) | Q(organisation__parent=self)).select_related(
+                    "organisation__parent"
+                ),
+                search.production_columns,
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("registry:organisation_detail", kwargs={"slug": self.slug})
@@ -244,6 +267,7 @@ class Production(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
+    search_title = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -260,7 +284,8 @@ class Production(TimeStampedModel):
         return self.product
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.search_text = fold_all([self.product, self.description])
+        self.search_title, self.search_text = search.production_columns(self)
+        _with_search_title(kwargs)
         super().save(*args, **kwargs)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mosprom.core.formatting import format_number
-from mosprom.core.text import fold
 
-from . import rules
+from . import rules, search
 from .models import Industry, Organisation, Production, Residency, Site, Status, StatusApplication, StatusKind
 
 TECHNOPOLIS_SLUG = "technopolis-moscow"
@@ -67,7 +66,7 @@ def site_list(*, kind: str = "", parent: str = "", q: str = "") -> QuerySet[Site
     if parent:
         parent_site = _resolve_site(parent, "parent")
         qs = qs.filter(parent=parent_site)
-    return qs.order_by("name", "pk")
+    return _ranked(qs, q, "name", "pk")
 
 
 @dataclass
@@ -165,11 +164,38 @@ def _check_kind(kind: str | None, choices: list[str], field_name: str = "kind") 
 
 
 def search_q(q: str | None, column: str = "search_text") -> Q:
-    """Every folded word of the query must occur in the folded search column."""
-    condition = Q()
-    for word in fold((q or "").replace("\x00", "")).split():
-        condition &= Q(**{f"{column}__contains": word})
-    return condition
+    """Every query term (its lemma, by prefix) must start a word of the search column: see registry.search."""
+    return search.match_q(q, column)
+
+
+def _ranked(qs: QuerySet[Any], q: str, *order: str) -> QuerySet[Any]:
+    """Ordered by relevance first when there is a query (title matches before the rest), else by `order`."""
+    if search.query_terms(q):
+        return qs.annotate(relevance=search.relevance(q)).order_by("-relevance", *order)
+    return qs.order_by(*order)
+
+
+def organisation_search_suggestions(*, q: str) -> list[str]:
+    """Organisation names nearest to a query that found nothing (typos)."""
+    fingerprint = Organisation.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+
+    def columns() -> list[str]:
+        return list(Organisation.objects.values_list("search_title", flat=True))
+
+    return search.suggestions(q, key="organisations", fingerprint=fingerprint, columns=columns)
+
+
+def production_search_suggestions(*, q: str) -> list[str]:
+    """Products and their makers' names nearest to a query that found nothing (typos)."""
+    fingerprint = Production.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+
+    def columns() -> list[str]:
+        makers = Organisation.objects.filter(productions__isnull=False).distinct()
+        return list(Production.objects.values_list("search_title", flat=True)) + list(
+            makers.values_list("search_title", flat=True)
+        )
+
+    return search.suggestions(q, key="productions", fingerprint=fingerprint, columns=columns)
 
 
 def organisation_list(
@@ -191,17 +217,14 @@ def organisation_list(
         in_site = Residency.objects.filter(site_id__in=ids).values("organisation_id")
         produces_there = Production.objects.filter(site_id__in=ids).values("organisation_id")
         qs = qs.filter(Q(pk__in=in_site) | Q(pk__in=produces_there))
-    return (
-        qs.select_related("industry", "parent")
-        .prefetch_related(
-            Prefetch(
-                "residencies",
-                queryset=Residency.objects.filter(_current_residency_q()).select_related("site"),
-                to_attr="current_residencies",
-            )
+    qs = qs.select_related("industry", "parent").prefetch_related(
+        Prefetch(
+            "residencies",
+            queryset=Residency.objects.filter(_current_residency_q()).select_related("site"),
+            to_attr="current_residencies",
         )
-        .order_by("short_name", "pk")
     )
+    return _ranked(qs, q, "short_name", "pk")
 
 
 def organisation_get(slug: str) -> Organisation | None:
@@ -243,7 +266,7 @@ def production_list(
         qs = qs.filter(import_substitution=import_substitution)
     if no_domestic_analogue is not None:
         qs = qs.filter(no_domestic_analogue=no_domestic_analogue)
-    return qs.select_related("organisation", "site", "industry").order_by("-opened_on", "product", "pk")
+    return _ranked(qs.select_related("organisation", "site", "industry"), q, "-opened_on", "product", "pk")
 
 
 def production_get(production_id: int) -> Production | None:

@@ -25,6 +25,18 @@ def _render_list(
     return render(request, template, context, status=400 if form.errors else 200)
 
 
+def _search_context(search_query: str, kind: str) -> dict[str, Any]:
+    """The query (for highlighting) and «did you mean» words for the query's unknown words (typos)."""
+    if not search_query:
+        return {"search_query": ""}
+    suggest = (
+        selectors.organisation_search_suggestions
+        if kind == "organisations"
+        else selectors.production_search_suggestions
+    )
+    return {"search_query": search_query, "suggestions": suggest(q=search_query)}
+
+
 def site_list(request: HttpRequest) -> HttpResponse:
     form = SiteFilterForm(request.GET or None)
     kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
@@ -57,18 +69,22 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     queryset: Any = selectors.organisation_list().none()
+    search_query = ""
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
         try:
+            search_query = data.get("q", "")
             queryset = selectors.organisation_list(
-                q=data.get("q", ""),
+                q=search_query,
                 kind=data.get("kind", ""),
                 site=data.get("site", ""),
                 industry=data.get("industry", ""),
             )
         except selectors.UnknownFilterValue as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return _render_list(request, "registry/organisation_list.html", form, queryset)
+    return _render_list(
+        request, "registry/organisation_list.html", form, queryset, _search_context(search_query, "organisations")
+    )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -83,10 +99,13 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def production_list(request: HttpRequest) -> HttpResponse:
     form = ProductionFilterForm(request.GET or None)
     queryset: Any = selectors.production_list().none()
+    search_query = ""
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
         try:
+            search_query = data.get("q", "")
             queryset = selectors.production_list(
+                q=search_query,
                 year=data.get("year"),
                 site=data.get("site", ""),
                 industry=data.get("industry", ""),
@@ -95,7 +114,9 @@ def production_list(request: HttpRequest) -> HttpResponse:
             )
         except selectors.UnknownFilterValue as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return _render_list(request, "registry/production_list.html", form, queryset)
+    return _render_list(
+        request, "registry/production_list.html", form, queryset, _search_context(search_query, "productions")
+    )
 
 
 def site_map(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,7 @@ class ToursConfig(AppConfig):
         # Changes by hosts and operators leave an audit entry. Registrations and waitlist entries are left
         # out on purpose: their rows hold personal data, which must not be copied into the audit log.
         for model in (models.Season, models.Format, models.Audience, models.Tour, models.Session):
-            auditlog.register(model, exclude_fields=["search_text", "updated_at"])
+            auditlog.register(model, exclude_fields=["search_title", "search_text", "updated_at"])
 
         periodic.register(tasks.expire_holds, every_seconds=60)
         periodic.register(tasks.expire_offers, every_seconds=60)

@@ -12,13 +12,17 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.models import TimeStampedModel
-from mosprom.core.text import fold_all
+from mosprom.registry.search import recompute
+
+from .search import tour_columns
 
 # Ticket codes: no 0/O, 1/I/L to keep them easy to type at the door. 10 characters ≈ 49 bits.
 TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -125,6 +129,7 @@ class Tour(TimeStampedModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
+    search_title = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -139,8 +144,10 @@ class Tour(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        host_name = getattr(self.host, "short_name", "") if self.host_id else ""
-        self.search_text = fold_all([self.title, self.description, host_name, self.address])
+        self.search_title, self.search_text = tour_columns(self)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "search_text" in fields:
+            kwargs["update_fields"] = {*fields, "search_title"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -304,3 +311,12 @@ class Feedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5"
+
+
+@receiver(post_save, sender="registry.Organisation")
+def _refresh_tours_of_organisation(sender, instance, created, **kwargs):  # type: ignore[no-untyped-def]
+    """A host's tours carry its names and its parent's: renaming either (or re-parenting) refreshes them."""
+    if created or kwargs.get("raw"):
+        return
+    tours = Tour.objects.filter(Q(host=instance) | Q(host__parent=instance)).select_related("host__parent", "format")
+    recompute(tours, tour_columns)

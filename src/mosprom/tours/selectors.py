@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from mosprom.core.errors import Refused
 from mosprom.core.roles import is_operator
-from mosprom.core.text import fold
+from mosprom.registry import search
+from mosprom.registry.models import Organisation
 from mosprom.registry.roles import host_organisation_ids
 
 from . import rules, tickets
@@ -195,10 +197,9 @@ def tour_list_public(
     """Published tours with filters; `age` keeps tours whose minimum age is at most that age."""
     now = now or timezone.now()
     qs = Tour.objects.filter(state=Tour.State.PUBLISHED).select_related(
-        "host", "site", "format", "season", "host__industry"
+        "host", "site", "format", "season", "host__industry", "host__parent"
     )
-    for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = qs.filter(search.match_q(q))
     if format_slug:
         qs = qs.filter(format__slug=format_slug)
     if industry:
@@ -218,7 +219,23 @@ def tour_list_public(
         sessions = with_seats(sessions.filter(rules.registration_open_q(now)), now=now).filter(**{"seats_left__gt": 0})
     if date_from or date_to or free_only:
         qs = qs.filter(Exists(sessions.filter(tour=OuterRef("pk"))))
+    if search.query_terms(q):
+        return qs.annotate(relevance=search.relevance(q)).order_by("-relevance", "title", "id")
     return qs.order_by("title", "id")
+
+
+def tour_search_suggestions(*, q: str) -> list[str]:
+    """Words of published tours' titles and of their hosts' (and parents') names nearest to a query that found
+    nothing: «Ничего не найдено. Возможно, вы искали: …»."""
+    published = Tour.objects.filter(state=Tour.State.PUBLISHED)
+    fingerprint = published.aggregate(n=Count("id"), last=Max("updated_at"))
+
+    def columns() -> list[str]:
+        titles = list(published.values_list("search_title", flat=True))
+        hosts = Organisation.objects.filter(Q(tours__in=published) | Q(subsidiaries__tours__in=published))
+        return titles + list(hosts.distinct().values_list("search_title", flat=True))
+
+    return search.suggestions(q, key="tours", fingerprint=fingerprint, columns=columns)
 
 
 def _rank(session: Session) -> int:
@@ -502,3 +519,8 @@ def programme_kpis(*, now: datetime | None = None) -> dict[str, Any]:
 
 def prefetch_registrations() -> Prefetch:
     return Prefetch("registrations", queryset=Registration.objects.order_by("created_at"))
+
+
+def tours_awaiting_moderation() -> QuerySet[Tour]:
+    """A new host's tours an operator has to publish or return (oldest first)."""
+    return Tour.objects.filter(state=Tour.State.MODERATION).select_related("host").order_by("updated_at", "id")

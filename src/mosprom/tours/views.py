@@ -57,12 +57,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         }
     page = Paginator(selectors.tour_list_public(**filters), 12).get_page(request.GET.get("page"))
     selectors.attach_next_sessions(list(page.object_list))
+    search_query = filters.get("q", "")
     return render(
         request,
         "tours/catalogue.html",
         {
             "form": form,
             "page": page,
+            "search_query": search_query,
+            "suggestions": selectors.tour_search_suggestions(q=search_query) if search_query else [],
             "season": selectors.current_season(),
             "filtered": bool(filters),
             "more_filters": any(

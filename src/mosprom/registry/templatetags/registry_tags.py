@@ -19,3 +19,11 @@ def localized_name(obj: Any) -> str:
     if english_name and (get_language() or "ru").startswith("en"):
         return english_name
     return str(obj.name)
+
+
+@register.filter
+def highlight(text: Any, q: str | None) -> str:
+    """The words of `text` that the search query `q` matched, wrapped in <mark> (the text is escaped)."""
+    from mosprom.registry.search import highlight as mark
+
+    return mark(text, q)

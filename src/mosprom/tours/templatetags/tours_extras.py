@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import formats, timezone
@@ -21,3 +22,11 @@ def session_date(moment: datetime | None) -> str:
     if (get_language() or "ru").startswith("ru"):
         weekday = weekday.lower()
     return f"{formats.date_format(local, 'j E Y')}, {weekday}, {formats.time_format(local, 'H:i')}"
+
+
+@register.filter
+def highlight(text: Any, q: str | None) -> str:
+    """The words of `text` that the search query `q` matched, wrapped in <mark> (the text is escaped)."""
+    from mosprom.registry.search import highlight as mark
+
+    return mark(text, q)
