@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mosprom.tours import selectors
@@ -124,3 +126,16 @@ def test_the_api_searches_the_same_way(client: Any, catalogue: dict[str, Tour]) 
     assert [t["title"] for t in items] == ["Накопители энергии: как их делают"]
     items = client.get("/api/v1/tours", {"q": "композиты"}).json()["items"]
     assert [t["title"] for t in items] == ["Композитные технологии", "Мост из пластика"]
+
+
+def test_a_search_keeps_a_constant_number_of_queries(client: Any, catalogue: dict[str, Tour]) -> None:
+    client.get(reverse("tours:catalogue"), {"q": "экскурсия"})  # warms the vocabulary cache
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("tours:catalogue"), {"q": "экскурсии"}).status_code == 200
+    host = catalogue["storage"].host
+    for n in range(12):
+        TourFactory(title=f"Экскурсия по цеху {n}", host=host)
+    client.get(reverse("tours:catalogue"), {"q": "экскурсию"})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("tours:catalogue"), {"q": "экскурсиями"}).status_code == 200
+    assert 0 < len(many.captured_queries) <= len(few.captured_queries) <= 14
