@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from mosprom.api import api
 from mosprom.companies import services as company_services
-from mosprom.companies.models import AccessRequest, Representative
+from mosprom.companies.models import AccessRequest, Application, Representative
 from mosprom.core.api_auth import api_token_create
+from mosprom.core.models import ApiToken
 from mosprom.intake.models import PressRelease, ProposedFact
 from mosprom.tours import services as tour_services
 from mosprom.tours import tickets
-from mosprom.tours.models import Tour
+from mosprom.tours.models import Registration, Session, Tour
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -75,12 +76,15 @@ def _row(default: Any, **roles: Any) -> dict[str, Any]:
 
 
 EXPECTED: dict[str, dict[str, Any]] = {
+    # The back-office: operators and superusers only; everyone else is sent to the admin login.
     "ADMIN /admin/": _row("302 /admin/login/", operator=200, superuser=200),
     "ADMIN /admin/tours/registration/": _row("302 /admin/login/", operator=200, superuser=200),
     "ADMIN /admin/tours/registration/<pk>/change/": _row("302 /admin/login/", operator=200, superuser=200),
+    # Unknown API paths answer a JSON 404; /api/ and /api/docs lead to the docs.
     "UNNAMED ^api/": _row(404),
     "UNNAMED api/": _row("302 /api/v1/docs"),
     "UNNAMED api/docs": _row("302 /api/v1/docs"),
+    # Where a login lands: each role's own home.
     "after_login": _row(
         LOGIN,
         host_a="302 /tours/cabinet/",
@@ -90,10 +94,13 @@ EXPECTED: dict[str, dict[str, Any]] = {
         operator="302 /admin/",
         superuser="302 /admin/",
     ),
+    # Analytics: public dashboards; the operator dashboard and operator-only export (projects-per-partner) hidden.
     "analytics:dashboard": _row(200),
     "analytics:export": _row(404, operator=200, superuser=200),
     "analytics:operator": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "analytics:report": _row(200),
+    # Company cabinet: A's cabinet is A's representatives' only (404 for everyone else, even A's host staff
+    # who are not representatives, and operators, who work from the queue); POST-only actions answer 405 to GET.
     "companies:access_decide": _row(405, anon=LOGIN, visitor=LOGIN),
     "companies:access_request": _row(200),
     "companies:application": _row(
@@ -121,18 +128,21 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "companies:team_action": _row(405, anon=LOGIN, visitor=LOGIN),
     "companies:token_create": _row(405, anon=LOGIN, visitor=LOGIN),
     "companies:token_revoke": _row(405, anon=LOGIN, visitor=LOGIN),
+    # Core: the demo mailbox is off (as in production), so it does not exist.
     "core:login": _row(200),
     "core:logout": _row(405),
     "core:mailbox": _row(404),
     "core:mailbox_detail": _row(404),
     "core:mailbox_html": _row(404),
     "home": _row(200),
+    # Press-release intake: operators only.
     "intake:fact_edit": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "intake:release_decide": _row(403, anon=LOGIN, visitor=LOGIN, operator=405, superuser=405),
     "intake:release_detail": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "intake:release_list": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "intake:release_new": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "javascript-catalog": _row(200),
+    # Agreements and road maps are open data; the overdue list and road-map import are the operators'.
     "partnerships:agreement_detail": _row(200),
     "partnerships:agreement_list": _row(200),
     "partnerships:overdue_list": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
@@ -141,6 +151,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "partnerships:roadmap_export": _row(200),
     "partnerships:roadmap_import": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "partnerships:roadmap_template": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
+    # The registry is public.
     "registry:map": _row(200),
     "registry:organisation_detail": _row(200),
     "registry:organisation_list": _row(200),
@@ -148,6 +159,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "registry:site_detail": _row(200),
     "registry:site_list": _row(200),
     "set_language": _row("302 /"),
+    # Host cabinet: host staff only (operators work in the back-office); A's tour, session, export and check-in are
+    # A's staff's only: host B gets 404 (403 for a ticket code of another host). A's draft is never public.
     "tours:cabinet": _row(403, anon=LOGIN, visitor=LOGIN, host_a=200, host_b=200),
     "tours:cabinet_session": _row(403, anon=LOGIN, visitor=LOGIN, host_a=200, host_b=404),
     "tours:cabinet_session_export": _row(403, anon=LOGIN, visitor=LOGIN, host_a=200, host_b=404),
@@ -157,6 +170,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "tours:cabinet_tour_state": _row(
         403, anon=LOGIN, visitor=LOGIN, host_a="302 /tours/cabinet/tours/<pk>/", host_b=404
     ),
+    # Signed links: only the visitor's own link opens; a forged one is 404.
     "tours:cancel": _row(404, visitor=200),
     "tours:catalogue": _row(200),
     "tours:checkin": _row(403, anon=LOGIN, visitor=LOGIN, host_a=200, host_b=200),
@@ -170,6 +184,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "tours:ticket_ics": _row(404, visitor=200),
     "tours:tour_detail": _row(404),
     "tours:waitlisted": _row(404, visitor=200),
+    # --- API: open data is public; company operations need a company token and act for its organisation only
+    # (B's token on A's application or status: 404); registry writes need an operator token. Session cookies
+    # authenticate nothing in the API (host staff: 401). A's draft tour is not in the API.
     "GET /api/v1/agreements": _row(200),
     "GET /api/v1/agreements/{slug}": _row(200),
     "GET /api/v1/company": _row(401, rep_a=200, rep_b=200),
@@ -212,7 +229,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "POST /api/v1/company/applications/{application_id}/submit": _row(401, rep_a=422, rep_b=404),
     "POST /api/v1/company/host-application": _row(401, rep_a=422, rep_b=422),
     "POST /api/v1/company/production-reports": _row(401, rep_a=422, rep_b=422),
-    "POST /api/v1/company/profile-proposals": _row(401, rep_a=422, rep_b=422),
+    # A proposal that changes nothing (`{}`) is refused 409 nothing_changed, before anything is written.
+    "POST /api/v1/company/profile-proposals": _row(401, rep_a=409, rep_b=409),
     "POST /api/v1/company/statuses/{status_id}/reports": _row(401, rep_a=422, rep_b=404),
     "POST /api/v1/organisations": _row(401, operator=422, superuser=422),
     "POST /api/v1/productions": _row(401, operator=422, superuser=422),
@@ -489,7 +507,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "year": 2025,
         "jobs": 1,
         "productions_launched": 0,
-        "investment": "0",
+        "investment": 0,
     },
 }
 MULTIPART = {"POST /api/v1/company/applications/{application_id}/documents"}
@@ -530,6 +548,30 @@ def _answer(response: Any) -> Any:
         location = re.sub(r"/\d+/", "/<pk>/", response["Location"].split("?")[0])
         return f"{response.status_code} {location}"
     return response.status_code
+
+
+# State-changing routes (POST-only ones answer 405 to GET above) are POSTed, with an empty form, by every role
+# that must not act on A's objects: each is refused and nothing changes. The rightful roles are left out.
+NOT_HOST_A = ("anon", "visitor", "host_b", "rep_a", "rep_b", "operator")
+NOT_REP_A = ("anon", "visitor", "host_a", "host_b", "rep_b", "operator")
+NOT_OPERATOR = ("anon", "visitor", "host_a", "host_b", "rep_a", "rep_b")
+POST_EXPECTED: dict[str, dict[str, Any]] = {
+    "tours:cabinet_tour": _row(403, anon=LOGIN, visitor=LOGIN, host_b=404),
+    "tours:cabinet_tour_state": _row(403, anon=LOGIN, visitor=LOGIN, host_b=404),
+    "tours:cabinet_session": _row(403, anon=LOGIN, visitor=LOGIN, host_b=404),
+    "tours:checkin_code": _row(403, anon=LOGIN, visitor=LOGIN),
+    "companies:representatives": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:team_action": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:access_decide": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:token_create": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:token_revoke": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:profile": _row(404, anon=LOGIN, visitor=LOGIN),
+    "companies:decide": _row(403, anon=LOGIN, visitor=LOGIN),
+    "intake:release_decide": _row(403, anon=LOGIN, visitor=LOGIN),
+}
+POST_ROLES = {name: NOT_HOST_A for name in POST_EXPECTED if name.startswith("tours:")}
+POST_ROLES |= {name: NOT_REP_A for name in POST_EXPECTED if name.startswith("companies:")}
+POST_ROLES |= {"companies:decide": NOT_OPERATOR, "intake:release_decide": NOT_OPERATOR}
 
 
 def assert_no_cross_company_leak(d: dict[str, Any], cs: dict[str, Client]) -> None:
@@ -579,19 +621,41 @@ def test_permission_matrix(db: Any, settings: Any) -> None:
             c = api_clients[role] if role in ("anon", "visitor") or raw else cs[role]
             response = api_call(c, op, url, headers)
             got.setdefault(op, {})[role] = _answer(response)
+    posted: dict[str, dict[str, Any]] = {}
+    for name, roles in POST_ROLES.items():
+        for role in roles:
+            posted.setdefault(name, {})[role] = _answer(cs[role].post(route_url(name, role, d), {}))
     if os.environ.get("MATRIX_DUMP"):
         with open(os.environ["MATRIX_DUMP"], "w") as out:
             for key, row in got.items():
                 out.write(f"{key!r}: {row},\n")
-    assert_no_cross_company_leak(d, cs)
-    wrong = {
-        key: {
-            role: (EXPECTED.get(key, {}).get(role), answer)
-            for role, answer in row.items()
-            if EXPECTED.get(key, {}).get(role) != answer
-        }
-        for key, row in got.items()
-    }
-    assert_no_cross_company_leak(d, cs)
-    wrong = {k: v for k, v in wrong.items() if v}
+            for key, row in posted.items():
+                out.write(f"POST {key!r}: {row},\n")
+    _assert_unchanged(d)
+    wrong = _differences(EXPECTED, got) | _differences(POST_EXPECTED, posted, prefix="POST ")
     assert not wrong, f"{len(wrong)} routes answer otherwise than declared (expected, got): {wrong}"
+    assert_no_cross_company_leak(d, cs)
+
+
+def _assert_unchanged(d: dict[str, Any]) -> None:
+    """The refused writes above changed nothing of A's."""
+    a = d["a"]
+    assert Representative.objects.filter(pk=a["representative"].pk, is_manager=True).exists()
+    assert not ApiToken.objects.get(pk=a["token"].api_token_id).revoked
+    assert AccessRequest.objects.get(pk=d["access"].pk).state == AccessRequest.State.PENDING
+    assert Tour.objects.get(pk=a["draft"].pk).state == Tour.State.DRAFT
+    assert Registration.objects.get(pk=a["reg"].pk).state == Registration.State.CONFIRMED
+    assert not Session.objects.filter(tour=a["draft"]).exists()
+    assert Application.objects.get(pk=a["application"].pk).stage == Application.Stage.DRAFT
+
+
+def _differences(
+    expected: dict[str, dict[str, Any]], got: dict[str, dict[str, Any]], prefix: str = ""
+) -> dict[str, Any]:
+    out = {}
+    for key, row in got.items():
+        diff = {role: (expected.get(key, {}).get(role), answer) for role, answer in row.items()}
+        diff = {role: pair for role, pair in diff.items() if pair[0] != pair[1]}
+        if diff:
+            out[prefix + key] = diff
+    return out
