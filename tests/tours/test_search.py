@@ -114,6 +114,13 @@ def test_the_catalogue_highlights_and_suggests(client: Any, catalogue: dict[str,
     body = client.get(reverse("tours:catalogue"), {"q": "рсатом"}).content.decode()
     assert "Ничего не найдено. Возможно, вы искали:" in body
     assert '<a href="/tours/?q=%D1%80%D0%BE%D1%81%D0%B0%D1%82%D0%BE%D0%BC">росатом</a>' in body
+    # The suggestion keeps the other words of the query.
+    body = client.get(reverse("tours:catalogue"), {"q": "Накопители рсатом"}).content.decode()
+    assert (
+        '<a href="/tours/?q=%D0%BD%D0%B0%D0%BA%D0%BE%D0%BF%D0%B8%D1%82%D0%B5%D0%BB%D0%B8%20%D1%80%D0%BE%D1%81%D0%B0%D1%82%D0%BE%D0%BC">'
+        in body
+    )
+    assert "накопители росатом</a>" in body
 
 
 def test_the_catalogue_escapes_the_query(client: Any, catalogue: dict[str, Tour]) -> None:

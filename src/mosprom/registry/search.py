@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz
 
 from mosprom.core.search import WORD, document, lemma, nearest, stem_prefix, terms, words
 
@@ -136,3 +137,16 @@ def highlight(text: Any, q: str | None) -> SafeString:
         position = found.end()
     out.append(escape(value[position:]))
     return mark_safe("".join(out))
+
+
+def suggestion_links(q: str | None, suggested: list[str]) -> list[dict[str, str]]:
+    """Each suggested word with the whole query it proposes: the closest query word replaced by it
+    («экскурсия рсатом» → «экскурсия росатом»), so the other words and the search intent are kept."""
+    query_words = words(q)
+    links = []
+    for word in suggested:
+        if not query_words:
+            break
+        typo = max(query_words, key=lambda candidate: fuzz.ratio(candidate, word))
+        links.append({"word": word, "query": " ".join(word if w == typo else w for w in query_words)})
+    return links

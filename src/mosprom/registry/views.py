@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from mosprom.core.formatting import format_number
 
-from . import selectors
+from . import search, selectors
 from .forms import OrganisationFilterForm, ProductionFilterForm, SiteFilterForm
 
 PER_PAGE = 25
@@ -34,7 +34,10 @@ def _search_context(search_query: str, kind: str) -> dict[str, Any]:
         if kind == "organisations"
         else selectors.production_search_suggestions
     )
-    return {"search_query": search_query, "suggestions": suggest(q=search_query)}
+    return {
+        "search_query": search_query,
+        "suggestions": search.suggestion_links(search_query, suggest(q=search_query)),
+    }
 
 
 def site_list(request: HttpRequest) -> HttpResponse:

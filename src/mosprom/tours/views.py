@@ -20,6 +20,7 @@ from mosprom.core import limits
 from mosprom.core.errors import Refused
 from mosprom.core.exports import csv_delimiter, download_response, rows_to_csv, rows_to_xlsx
 from mosprom.core.roles import is_operator
+from mosprom.registry import search
 from mosprom.registry.roles import host_organisation_ids, host_required
 
 from . import rules, selectors, services, tickets
@@ -65,7 +66,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "search_query": search_query,
-            "suggestions": selectors.tour_search_suggestions(q=search_query) if search_query else [],
+            "suggestions": search.suggestion_links(search_query, selectors.tour_search_suggestions(q=search_query))
+            if search_query
+            else [],
             "season": selectors.current_season(),
             "filtered": bool(filters),
             "more_filters": any(
