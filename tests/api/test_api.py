@@ -99,10 +99,10 @@ def test_kpi_site_rollup_and_corporation(client: Client, kpi_data: Any) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "code"),
     [
-        ("/api/v1/kpi/summary?year=1812", 400, "year_out_of_range"),
-        ("/api/v1/kpi/summary?year=2999", 400, "year_out_of_range"),
+        ("/api/v1/kpi/summary?year=1812", 422, "validation_error"),  # below the declared minimum (2000)
+        ("/api/v1/kpi/summary?year=2999", 422, "validation_error"),  # above the declared maximum (2100)
+        ("/api/v1/kpi/summary?year=2099", 404, "year_out_of_range"),  # declared, but no figures yet
         ("/api/v1/kpi/summary?year=abc", 422, "validation_error"),
-        ("/api/v1/kpi/productions/by-year?from_year=2024&to_year=2020", 400, "invalid_range"),
         ("/api/v1/kpi/corporations/no-such-company", 404, "not_found"),
     ],
 )
@@ -120,7 +120,6 @@ def test_kpi_errors_are_json_with_a_code(
         "/api/v1/productions?page_size=-1",
         "/api/v1/productions?page=-5",
         "/api/v1/productions?page_size=100000",
-        "/api/v1/productions?site=no-such-site",  # unknown filter value
         "/api/v1/productions/abc",
         "/api/v1/productions/999999",
         "/api/v1/organisations/no-such-org",
@@ -137,6 +136,22 @@ def test_bad_query_is_a_4xx_json_error(client: Client, kpi_data: Any, url: str) 
     response = client.get(url)
     assert 400 <= response.status_code < 500, (url, response.status_code, response.content[:300])
     _error(response, response.status_code)
+
+
+def test_an_inverted_range_of_years_is_an_empty_list(client: Client, kpi_data: Any) -> None:
+    response = client.get("/api/v1/kpi/productions/by-year?from_year=2024&to_year=2020")
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/productions?site=no-such-site", "/api/v1/organisations?industry=xyz", "/api/v1/statuses?kind=no"]
+)
+def test_a_filter_slug_that_names_nothing_matches_nothing(client: Client, kpi_data: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert response.json()["items"] == []
 
 
 @pytest.mark.parametrize(

@@ -6,17 +6,16 @@ from typing import Any
 
 import pytest
 import schemathesis
+import schemathesis.specs.openapi.checks  # registers the OpenAPI checks in schemathesis.checks.CHECKS
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from mosprom.companies import services
 from mosprom.wsgi import application
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = list(schemathesis.checks.CHECKS.get_all())
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 

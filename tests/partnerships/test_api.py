@@ -64,10 +64,9 @@ def test_projects_public_fields_only(client: Any, data: None) -> None:
     [
         ("/api/v1/projects?category=space", "unknown_category"),
         ("/api/v1/projects?status=dreaming", "unknown_status"),
-        ("/api/v1/projects?partner=nobody", "unknown_partner"),
-        ("/api/v1/projects?agreement=nope", "unknown_agreement"),
+        ("/api/v1/projects?status=", "unknown_status"),  # an empty enum value is not a value
         ("/api/v1/agreements?kind=treaty", "unknown_kind"),
-        ("/api/v1/agreements?partner=nobody", "unknown_partner"),
+        ("/api/v1/agreements?kind=", "unknown_kind"),
         ("/api/v1/projects?page_size=0", "validation_error"),
         ("/api/v1/projects?active=perhaps", "validation_error"),
     ],
@@ -76,3 +75,12 @@ def test_unknown_filter_values_are_422(client: Any, data: None, url: str, code: 
     response = client.get(url)
     assert response.status_code == 422
     assert response.json()["code"] == code
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/projects?partner=nobody", "/api/v1/projects?agreement=nope", "/api/v1/agreements?partner=nobody"]
+)
+def test_a_slug_that_names_nothing_matches_nothing(client: Any, data: None, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 0}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,10 +19,21 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
-from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
+from mosprom.core.api_kit import (
+    READ_ERRORS,
+    WEBSITE_HELP,
+    WEBSITE_PATTERN,
+    WRITE_ERRORS,
+    ErrorOut,
+    InputSchema,
+    Pagination,
+    money_field,
+    to_money,
+)
 from mosprom.core.audit import set_request_actor
-from mosprom.core.errors import NotFound
+from mosprom.core.errors import NotFound, Refused
 from mosprom.core.models import ApiToken
 from mosprom.registry.models import Site, Status, StatusKind
 
@@ -125,23 +135,34 @@ class ApplicationOut(Schema):
         return list(obj.events.all())
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     kind: str = Field(..., max_length=60, description="Code of the kind of status.", examples=["city-technopark"])
     site: str | None = Field(None, max_length=120, description="Slug of the site, if the status is for a site.")
     answers: dict[str, str | int | float] = Field(default_factory=dict, description="Answers by question code.")
 
 
-class AnswersIn(Schema):
+class AnswersIn(InputSchema):
     answers: dict[str, str | int | float] = Field(..., description="Answers by question code.")
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     message: str = Field(..., min_length=1, max_length=5000)
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
+    """At least one field; a proposal that changes nothing (`{}`, only nulls, or today's values) is answered
+    409 `nothing_changed`; an unknown site 404 `site_not_found`."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
     description: str | None = Field(None, max_length=10000)
-    website: str | None = Field(None, max_length=200)
+    website: str | None = Field(
+        None,
+        max_length=200,
+        description=WEBSITE_HELP,
+        json_schema_extra={"pattern": WEBSITE_PATTERN},
+        examples=["https://example.ru/about"],
+    )
     contacts: str | None = Field(None, max_length=300)
     site: str | None = Field(None, max_length=120, description="Slug of the site the company works at.")
 
@@ -158,7 +179,7 @@ class ProfileProposalOut(DecisionOut):
     changes: dict[str, str] = Field(..., description="Proposed values by field: description, website, contacts, site.")
 
 
-class ProductionReportIn(Schema):
+class ProductionReportIn(InputSchema):
     product: str = Field(..., min_length=1, max_length=300)
     site: str | None = Field(None, max_length=120, description="Slug of the site.")
     opened_on: date | None = None
@@ -185,12 +206,12 @@ class StatusOut(Schema):
     report_overdue: bool = False
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     year: int = Field(..., ge=2000, le=2100)
     jobs: int = Field(..., ge=0, le=10_000_000)
     productions_launched: int = Field(..., ge=0, le=100_000)
-    investment: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
-    output: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    investment: float = money_field(..., le=999_999_999_999.99, description="Investment in the year.")
+    output: float | None = money_field(None, le=999_999_999_999.99, description="Output in the year.")
 
 
 class ReportOut(DecisionOut):
@@ -207,7 +228,7 @@ class ReportOut(DecisionOut):
         return bool(obj.report.meets_obligations)
 
 
-class HostApplicationIn(Schema):
+class HostApplicationIn(InputSchema):
     tours_offered: str = Field(..., min_length=1, max_length=5000)
     capacity: int = Field(..., ge=1, le=1000)
     contact_name: str = Field(..., min_length=1, max_length=200)
@@ -382,7 +403,13 @@ def list_host_applications(request: HttpRequest) -> Any:
 def propose_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     user, org = _ctx(request)
     changes = {k: v for k, v in payload.model_dump().items() if v is not None}
-    return Reply(201, services.profile_propose(actor=user, organisation=org, changes=changes))
+    _site(changes.get("site"))
+    try:
+        return Reply(201, services.profile_propose(actor=user, organisation=org, changes=changes))
+    except Refused as refusal:
+        if refusal.code == "nothing_changed":  # the profile already is what is proposed: a conflict, not bad input
+            raise Refused(refusal.code, str(refusal.message), status=409) from refusal
+        raise
 
 
 @router.get(
@@ -447,7 +474,9 @@ def file_report(request: HttpRequest, payload: ReportIn, status_id: int = Path(.
     status = Status.objects.filter(pk=status_id, holder=org).select_related("kind", "holder").first()
     if status is None:
         raise NotFound("not_found", _("There is no such status."))
-    filing = services.annual_report_file(actor=user, status=status, **payload.model_dump())
+    data = payload.model_dump()
+    data.update(investment=to_money(data["investment"]), output=to_money(data["output"]))
+    filing = services.annual_report_file(actor=user, status=status, **data)
     return Reply(201, filing)
 
 

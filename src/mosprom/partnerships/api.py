@@ -138,7 +138,9 @@ class ProjectOut(Schema):
 
 class AgreementFilters(Schema):
     partner: str | None = Field(
-        None, description="Slug of a party organisation; unknown: 422 `unknown_partner`.", examples=["rosatom"]
+        None,
+        description="Slug of a party organisation; one that names nothing matches nothing (an empty list).",
+        examples=["rosatom"],
     )
     kind: str | None = Field(
         None,
@@ -150,9 +152,13 @@ class AgreementFilters(Schema):
 
 class ProjectFilters(Schema):
     partner: str | None = Field(
-        None, description="Slug of the partner organisation; unknown: 422 `unknown_partner`.", examples=["rosatom"]
+        None,
+        description="Slug of the partner organisation; one that names nothing matches nothing (an empty list).",
+        examples=["rosatom"],
     )
-    agreement: str | None = Field(None, description="Slug of the agreement; unknown: 422 `unknown_agreement`.")
+    agreement: str | None = Field(
+        None, description="Slug of the agreement; one that names nothing matches nothing (an empty list)."
+    )
     category: str | None = Field(
         None,
         description="Category; an unknown value is answered 422 `unknown_category`.",
@@ -178,19 +184,11 @@ def _unknown(code: str, field: str, value: str, allowed: list[str] | None = None
     )
 
 
-def _partner(slug: str | None) -> Organisation | None:
-    if not slug:
-        return None
-    partner = Organisation.objects.filter(slug=slug).first()
-    if partner is None:
-        raise _unknown("unknown_partner", "partner", slug)
-    return partner
-
-
 def _choice(value: str | None, allowed: list[str], code: str, field: str) -> str | None:
-    if value and value not in allowed:
+    """A value outside the declared enum — the empty one included (`?kind=`) — is refused with 422 `code`."""
+    if value is not None and value not in allowed:
         raise _unknown(code, field, value, allowed)
-    return value or None
+    return value
 
 
 @router.get(
@@ -201,9 +199,13 @@ def _choice(value: str | None, allowed: list[str], code: str, field: str) -> str
 )
 @paginate(Pagination)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
+    kind = _choice(filters.kind, Agreement.Kind.values, "unknown_kind", "kind")
+    partner = Organisation.objects.filter(slug=filters.partner).first() if filters.partner else None
+    if filters.partner and partner is None:
+        return Agreement.objects.none()  # a slug that names nothing matches nothing
     return selectors.agreement_list(
-        kind=_choice(filters.kind, Agreement.Kind.values, "unknown_kind", "kind"),
-        partner=_partner(filters.partner),
+        kind=kind,
+        partner=partner,
         active=filters.active,
         with_directions=True,
     )
@@ -225,17 +227,14 @@ def get_agreement(request: HttpRequest, slug: str = Path(..., max_length=120, pa
 )
 @paginate(Pagination)
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
-    agreement = None
-    if filters.agreement:
-        agreement = Agreement.objects.filter(slug=filters.agreement).first()
-        if agreement is None:
-            raise _unknown("unknown_agreement", "agreement", filters.agreement)
+    category = _choice(filters.category, Project.Category.values, "unknown_category", "category")
+    status = _choice(filters.status, Project.Status.values, "unknown_status", "status")
+    partner = Organisation.objects.filter(slug=filters.partner).first() if filters.partner else None
+    agreement = Agreement.objects.filter(slug=filters.agreement).first() if filters.agreement else None
+    if (filters.partner and partner is None) or (filters.agreement and agreement is None):
+        return Project.objects.none()  # a slug that names nothing matches nothing
     return selectors.project_list(
-        partner=_partner(filters.partner),
-        agreement=agreement,
-        category=_choice(filters.category, Project.Category.values, "unknown_category", "category"),
-        status=_choice(filters.status, Project.Status.values, "unknown_status", "status"),
-        active=filters.active,
+        partner=partner, agreement=agreement, category=category, status=status, active=filters.active
     )
 
 

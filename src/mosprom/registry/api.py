@@ -1,7 +1,6 @@
 """Registry API: sites, organisations, productions and statuses; operator writes through the same services."""
 
 from datetime import date
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -13,10 +12,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
-from pydantic import BaseModel
 
 from mosprom.core.api_auth import OperatorTokenAuth
-from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, Pagination
+from mosprom.core.api_kit import (
+    READ_ERRORS,
+    WEBSITE_HELP,
+    WEBSITE_PATTERN,
+    WRITE_ERRORS,
+    InputSchema,
+    Pagination,
+    money_field,
+    to_money,
+)
 from mosprom.core.errors import NotFound, Refused
 
 from . import rules, selectors, services
@@ -31,6 +38,14 @@ SiteKind = Enum("SiteKind", {k.name: k.value for k in Site.Kind}, type=str)  # t
 OrganisationKind = Enum("OrganisationKind", {k.name: k.value for k in Organisation.Kind}, type=str)  # type: ignore[misc]
 StatusState = Enum("StatusState", {k.name: k.value for k in Status.State}, type=str)  # type: ignore[misc]
 MAX_ID = 2**31 - 1
+# The digits of an INN/OGRN are declared; their check digits cannot be (no JSON Schema can compute a checksum):
+# digits that pass the pattern but fail the checksum name no taxpayer and are answered 409 `invalid_inn`/`invalid_ogrn`.
+INN = r"^(?:[0-9]{10}|[0-9]{12})?$"
+OGRN = r"^(?:[0-9]{13}|[0-9]{15})?$"
+INN_HELP = "INN: 10 or 12 digits; wrong check digits: 409 `invalid_inn`."
+OPENED_ON = r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+OPENED_ON_HELP = "Date the production opened, from 1900-01-01 to 2100-12-31."
+OGRN_HELP = "OGRN: 13 or 15 digits; wrong check digits: 409 `invalid_ogrn`."
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -112,30 +127,32 @@ class OrganisationOut(Schema):
         return [str(v) for v in (obj.name_variants or [])]
 
 
-class OrganisationIn(BaseModel):  # plain pydantic: a JSON array or string is refused
+class OrganisationIn(InputSchema):
     short_name: str = Field(..., min_length=1, max_length=200, examples=["ООО «Пример»"])
     full_name: str = Field("", max_length=400)
     slug: str = Field("", max_length=120, pattern=r"^[-a-zA-Z0-9_]*$", description="Made from the name when empty.")
     kind: OrganisationKind = OrganisationKind.COMPANY  # type: ignore[attr-defined]
-    inn: str | None = Field(None, max_length=12, description="Checked with its checksum.", examples=["7706413348"])
-    ogrn: str | None = Field(None, max_length=15)
+    inn: str | None = Field(None, pattern=INN, description=INN_HELP, examples=["7706413348"])
+    ogrn: str | None = Field(None, pattern=OGRN, description=OGRN_HELP)
     parent: str | None = Field(None, max_length=120, pattern=SLUG, description="Slug of the parent organisation.")
     industry: str | None = Field(None, max_length=120, pattern=SLUG, description="Slug of the industry.")
-    website: str = Field("", max_length=200)
+    website: str = Field("", max_length=200, description=WEBSITE_HELP, json_schema_extra={"pattern": WEBSITE_PATTERN})
     employees: int | None = Field(None, ge=0, le=10_000_000)
     description: str = Field("", max_length=10_000)
     name_variants: list[str] = Field(default_factory=list, max_length=50)
 
 
-class OrganisationPatch(BaseModel):  # plain pydantic: a JSON array or string is refused
+class OrganisationPatch(InputSchema):
     short_name: str | None = Field(None, min_length=1, max_length=200)
     full_name: str | None = Field(None, min_length=1, max_length=400)
     kind: OrganisationKind | None = None
-    inn: str | None = Field(None, max_length=12)
-    ogrn: str | None = Field(None, max_length=15)
+    inn: str | None = Field(None, pattern=INN, description=INN_HELP)
+    ogrn: str | None = Field(None, pattern=OGRN, description=OGRN_HELP)
     parent: str | None = Field(None, max_length=120, pattern=SLUG)
     industry: str | None = Field(None, max_length=120, pattern=SLUG)
-    website: str | None = Field(None, max_length=200)
+    website: str | None = Field(
+        None, max_length=200, description=WEBSITE_HELP, json_schema_extra={"pattern": WEBSITE_PATTERN}
+    )
     employees: int | None = Field(None, ge=0, le=10_000_000)
     description: str | None = Field(None, max_length=10_000)
     name_variants: list[str] | None = Field(None, max_length=50)
@@ -178,28 +195,40 @@ class ProductionOut(Schema):
         return float(obj.investment) if obj.investment is not None else None
 
 
-class ProductionIn(BaseModel):  # plain pydantic: a JSON array or string is refused
+class ProductionIn(InputSchema):
     organisation: str = Field(..., max_length=120, pattern=SLUG, examples=["renera"])
     product: str = Field(..., min_length=1, max_length=300, examples=["Накопители энергии"])
     site: str | None = Field(None, max_length=120, pattern=SLUG, examples=["rudnevo"])
     industry: str | None = Field(None, max_length=120, pattern=SLUG)
-    opened_on: date | None = Field(None, ge=date(1900, 1, 1), le=date(2100, 12, 31))
+    opened_on: date | None = Field(
+        None,
+        ge=date(1900, 1, 1),
+        le=date(2100, 12, 31),
+        json_schema_extra={"pattern": OPENED_ON},
+        description=OPENED_ON_HELP,
+    )
     import_substitution: bool = False
     no_domestic_analogue: bool = False
     jobs: int | None = Field(None, ge=0, le=10_000_000)
-    investment: Decimal | None = Field(None, ge=0, le=Decimal("999999999999"), decimal_places=2)
+    investment: float | None = money_field(None, le=999_999_999_999, description="Investment, million roubles.")
     description: str = Field("", max_length=10_000)
 
 
-class ProductionPatch(BaseModel):  # plain pydantic: a JSON array or string is refused
+class ProductionPatch(InputSchema):
     product: str | None = Field(None, min_length=1, max_length=300)
     site: str | None = Field(None, max_length=120, pattern=SLUG)
     industry: str | None = Field(None, max_length=120, pattern=SLUG)
-    opened_on: date | None = Field(None, ge=date(1900, 1, 1), le=date(2100, 12, 31))
+    opened_on: date | None = Field(
+        None,
+        ge=date(1900, 1, 1),
+        le=date(2100, 12, 31),
+        json_schema_extra={"pattern": OPENED_ON},
+        description=OPENED_ON_HELP,
+    )
     import_substitution: bool | None = None
     no_domestic_analogue: bool | None = None
     jobs: int | None = Field(None, ge=0, le=10_000_000)
-    investment: Decimal | None = Field(None, ge=0, le=Decimal("999999999999"), decimal_places=2)
+    investment: float | None = money_field(None, le=999_999_999_999, description="Investment, million roubles.")
     description: str | None = Field(None, max_length=10_000)
 
 
@@ -292,19 +321,13 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, Enum) else v) for k, v in data.items()}
 
 
-def _unknown(exc: selectors.UnknownFilterValue) -> Refused:
-    return Refused(
-        "unknown_filter", exc.message, status=422, details=[{"loc": ["query", exc.field], "msg": exc.message}]
-    )
-
-
 def _ref(model: Any, slug: str | None, field: str, *, lookup: str = "slug") -> Any:
     if not slug:
         return None
     obj = model.objects.filter(**{lookup: slug}).first()
     if obj is None:
         message = _("There is no «%(value)s».") % {"value": slug}
-        raise Refused("unknown_reference", message, status=422, details=[{"loc": ["body", field], "msg": message}])
+        raise Refused("unknown_reference", message, status=404, details=[{"loc": ["body", field], "msg": message}])
     return obj
 
 
@@ -314,17 +337,18 @@ def _actor(request: HttpRequest) -> Any:
 
 
 def _service_call(func: Any, **kwargs: Any) -> Any:
-    """Run a service; a duplicate INN becomes 409 `duplicate_inn`, other validation problems 422."""
+    """Run a service; a duplicate INN and check digits that name no taxpayer become 409 (`duplicate_inn`,
+    `invalid_inn`, `invalid_ogrn`), other validation problems 422."""
     try:
         return func(**kwargs)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
                 for error in errors:
-                    if error.code == "duplicate_inn":
+                    if error.code in ("duplicate_inn", "invalid_inn", "invalid_ogrn"):
                         message = " ".join(error.messages)
                         raise Refused(
-                            "duplicate_inn", message, status=409, details=[{"loc": ["body", field], "msg": message}]
+                            error.code, message, status=409, details=[{"loc": ["body", field], "msg": message}]
                         ) from exc
         raise
 
@@ -342,8 +366,8 @@ def list_sites(
 ) -> Any:
     try:
         return selectors.site_list(kind=kind.value if kind else "", parent=parent or "", q=q or "")
-    except selectors.UnknownFilterValue as exc:
-        raise _unknown(exc) from exc
+    except selectors.UnknownFilterValue:
+        return Site.objects.none()  # a slug that names nothing matches nothing
 
 
 @router.get("/sites/{slug}", response={200: SiteDetailOut, **READ_ERRORS}, summary="One site")
@@ -370,8 +394,8 @@ def list_organisations(
         return selectors.organisation_list(
             q=q or "", kind=kind.value if kind else "", site=site or "", industry=industry or ""
         )
-    except selectors.UnknownFilterValue as exc:
-        raise _unknown(exc) from exc
+    except selectors.UnknownFilterValue:
+        return Organisation.objects.none()  # a slug that names nothing matches nothing
 
 
 @router.get("/organisations/{slug}", response={200: OrganisationOut, **READ_ERRORS}, summary="One organisation")
@@ -454,8 +478,8 @@ def list_productions(
             no_domestic_analogue=no_domestic_analogue,
             q=q or "",
         )
-    except selectors.UnknownFilterValue as exc:
-        raise _unknown(exc) from exc
+    except selectors.UnknownFilterValue:
+        return Production.objects.none()  # a slug that names nothing matches nothing
 
 
 def _production(production_id: int) -> Production:
@@ -478,6 +502,7 @@ def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le
 )
 def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
     data = payload.model_dump()
+    data["investment"] = to_money(data["investment"])
     with transaction.atomic():
         data["organisation"] = _ref(Organisation, data["organisation"], "organisation")
         data["site"] = _ref(Site, data.get("site"), "site")
@@ -502,6 +527,8 @@ def update_production(
             data.pop(flag)
     if "description" in data and data["description"] is None:
         data["description"] = ""
+    if "investment" in data:
+        data["investment"] = to_money(data["investment"])
     with transaction.atomic():
         if "site" in data:
             data["site"] = _ref(Site, data["site"], "site")
@@ -527,8 +554,8 @@ def list_statuses(
         return selectors.status_list(
             kind=kind or "", state=state.value if state else "", holder=holder or "", in_force=in_force
         )
-    except selectors.UnknownFilterValue as exc:
-        raise _unknown(exc) from exc
+    except selectors.UnknownFilterValue:
+        return Status.objects.none()  # a slug that names nothing matches nothing
 
 
 @router.get("/statuses/{status_id}", response={200: StatusOut, **READ_ERRORS}, summary="One status")

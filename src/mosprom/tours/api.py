@@ -3,21 +3,27 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from mosprom.core import limits
-from mosprom.core.api_kit import READ_ERRORS, WRITE_ERRORS, Pagination
+from mosprom.core.api_kit import READ_ERRORS, TEXT_PATTERN, WRITE_ERRORS, InputSchema, Pagination
 from mosprom.core.errors import NotFound
 
 from . import rules, selectors, services
 from .models import Session, Tour
 
 router = Router(tags=["tours"])
+
+# A name has a character other than a space (and, as every text, no NUL byte).
+NAME_PATTERN = r"^\s*[^\s\u0000]" + TEXT_PATTERN[1:]
+PHONE_PATTERN = r"^\+7[ -]?\(?9[0-9]{2}\)?[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}$"
+MAX_ID = 2**31 - 1
 
 
 class TourFilters(Schema):
@@ -82,14 +88,33 @@ class TourDetailOut(TourOut):
     sessions: list[SessionOut] = Field(description="Upcoming sessions.")
 
 
-class RegistrationIn(Schema):
-    name: str = Field(description="Visitor's name.")
-    email: str = Field(description="E-mail for the confirmation link and the ticket.")
-    phone: str = Field(description="Phone, Russian or international format.")
-    party_size: int = Field(1, description="People in the party, including the visitor.")
+class RegistrationIn(InputSchema):
+    name: str = Field(
+        description="Visitor's name (at least one character other than a space).",
+        min_length=1,
+        json_schema_extra={"pattern": NAME_PATTERN},  # enforced by rules.validate_visitor (422)
+        examples=["Анна Петрова"],
+    )
+    email: str = Field(
+        description="E-mail for the confirmation link and the ticket.",
+        json_schema_extra={"format": "email"},
+        examples=["anna@example.com"],
+    )
+    phone: str = Field(
+        description="Phone. Declared: a Russian mobile number (`+7 9XX XXX-XX-XX`, spaces, brackets and dashes "
+        "optional); any other number valid in Russia or abroad is accepted as well.",
+        json_schema_extra={"pattern": PHONE_PATTERN},
+        examples=["+7 916 123-45-67"],
+    )
+    party_size: int = Field(
+        1, ge=1, le=settings.TOURS_MAX_PARTY_SIZE, description="People in the party, including the visitor."
+    )
     group_name: str = Field("", description="School or organisation for organised groups.")
     group_leader: str = Field("", description="Group leader.")
-    consent: bool = Field(description="Consent to the processing of personal data (must be true).")
+    consent: bool = Field(
+        description="Consent to the processing of personal data (must be true: false is refused with 422).",
+        json_schema_extra={"const": True},
+    )
 
 
 class RegistrationOut(Schema):
@@ -222,7 +247,7 @@ class _LazySessions(_LazyTours):
 @router.get(
     "/tour-sessions/{session_id}", response={200: SessionOut, **READ_ERRORS}, summary="One session with seats left"
 )
-def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def get_session(request: HttpRequest, session_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     now = timezone.now()
     session = selectors.session_public(session_id=session_id, now=now)
     if session is None:
@@ -238,7 +263,9 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     "`not_yet_open`, `closed`, `session_started`, `session_cancelled`; 422 for invalid fields; 404 for an "
     "unknown session.",
 )
-def register(request: HttpRequest, session_id: int, payload: RegistrationIn) -> Status[dict[str, Any]]:
+def register(
+    request: HttpRequest, payload: RegistrationIn, session_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Status[dict[str, Any]]:
     if not selectors.public_session_exists(session_id=session_id):
         raise NotFound("not_found", _("No session has this id."))
     limits.throttle(request, "registration", email=payload.email)
