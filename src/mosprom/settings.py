@@ -23,7 +23,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mosprom.admin_site.MospromAdminConfig",  # django.contrib.admin with the operator's home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -10,10 +10,6 @@ from .api_auth import api_token_create
 from .models import ApiToken, OutboundEmail
 from .pii import PersonalDataAdminMixin
 
-admin.site.site_header = _("Mosprom back-office")
-admin.site.site_title = _("Mosprom")
-admin.site.index_title = _("Department of investment and industrial policy")
-
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(PersonalDataAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
