@@ -63,6 +63,15 @@ def test_a_parent_corporation_finds_its_subsidiarys_tours(catalogue: dict[str, T
     assert found("росатом") == ["Накопители энергии: как их делают"]
 
 
+def test_prepositions_are_not_required(catalogue: dict[str, Tour]) -> None:
+    assert found("сыр в казани") == []  # «казань» is nowhere
+    # The address says «Москва»; «сыр» also starts the host's name «Сыроварня», the title match ranks first.
+    assert found("сыр в москве")[0] == "Как делают сыр"
+    assert found("про сыр для детей") == []
+    assert found("экскурсия про сыр")[0] == "Как делают сыр"
+    assert found("мост из пластика") == ["Мост из пластика"]
+
+
 def test_unrelated_words_find_nothing(catalogue: dict[str, Tour]) -> None:
     assert found("сыр росатом") == []
     assert found("трактор") == []

@@ -66,12 +66,52 @@ def recompute(queryset: Any, columns: Any, *, batch_size: int = 500) -> int:
 MAX_TERMS = 8
 
 
+# Prepositions, conjunctions and particles: a query «экскурсия на завод в москве» must not require «в» or «на».
+STOP_WORDS = frozenset(
+    [
+        "а",
+        "в",
+        "во",
+        "да",
+        "для",
+        "до",
+        "же",
+        "за",
+        "и",
+        "из",
+        "или",
+        "к",
+        "как",
+        "ко",
+        "ли",
+        "на",
+        "над",
+        "не",
+        "ни",
+        "о",
+        "об",
+        "обо",
+        "от",
+        "по",
+        "под",
+        "при",
+        "про",
+        "с",
+        "со",
+        "у",
+        "что",
+    ]
+)
+
+
 def query_terms(q: str | None) -> list[str]:
-    """The query's lemmas (at most MAX_TERMS, duplicates dropped); a NUL byte is never sent to the database."""
+    """The query's lemmas (at most MAX_TERMS, duplicates and stop words dropped unless nothing else is left);
+    a NUL byte is never sent to the database."""
     seen: dict[str, None] = {}
     for term in terms((q or "").replace("\x00", " ")):
         seen.setdefault(term, None)
-    return list(seen)[:MAX_TERMS]
+    meaningful = [term for term in seen if term not in STOP_WORDS]
+    return (meaningful or list(seen))[:MAX_TERMS]
 
 
 def match_q(q: str | None, column: str = "search_text") -> Q:
