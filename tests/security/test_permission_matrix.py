@@ -11,7 +11,7 @@ API they use their organisation's company token), `operator` (operators group; i
 `superuser` (in the API an operator token of theirs). Pages are read with GET, without following redirects;
 write operations are sent an empty JSON body, so nothing is written and the right role gets 422.
 
-`MATRIX_DUMP=1 pytest tests/security -s` prints the table the code answers (to review, never to paste blindly).
+`MATRIX_DUMP=/tmp/matrix.txt pytest tests/security` writes what the code answers (to review, never to paste blindly).
 """
 
 from __future__ import annotations
