@@ -9,7 +9,9 @@ Roles: `anon` (no session), `visitor` (no session, but the signed links of their
 `registry.Membership`), `rep_a`/`rep_b` (managers in the company cabinet, `companies.Representative`; in the
 API they use their organisation's company token), `operator` (operators group; in the API an operator token),
 `superuser` (in the API an operator token of theirs). Pages are read with GET, without following redirects;
-write operations are sent an empty JSON body, so nothing is written and the right role gets 422.
+API writes get an empty JSON body (the right role: 422, or 409 where `{}` is a refusal), except writes on A's
+objects, which get a minimal valid body (`BODIES`) so that B's token meets the lookup (404), not the validation.
+State-changing pages are also POSTed by every wrong role (`POST_EXPECTED`), and nothing of A's may change.
 
 `MATRIX_DUMP=/tmp/matrix.txt pytest tests/security` writes what the code answers (to review, never to paste blindly).
 """
