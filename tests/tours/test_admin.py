@@ -186,3 +186,15 @@ def test_admin_tour_edit_goes_through_the_service(operator_client: Any, operator
     assert tour.title == "Новый цех" and list(tour.audiences.all()) == [pupils]
     entry = LogEntry.objects.get_for_object(tour).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor == operator and "title" in entry.changes
+
+
+def test_reference_data_is_written_through_services_with_the_operator(operator_client: Any, operator: Any) -> None:
+    from mosprom.tours.models import Audience
+
+    response = operator_client.post(
+        "/admin/tours/audience/add/", {"name": "студенты", "name_en": "students", "slug": "students"}
+    )
+    assert response.status_code == 302, response.content[:500]
+    audience = Audience.objects.get(slug="students")
+    entry = LogEntry.objects.get_for_object(audience).get(action=LogEntry.Action.CREATE)
+    assert entry.actor == operator

@@ -167,7 +167,7 @@ def _locked(model: Any, pk: int) -> Any:
 def _sync_host_membership(*, user: Any, organisation: Organisation) -> None:
     """A representative of a host organisation is its host staff (the tours cabinet reads `Membership`)."""
     if HostCapability.objects.filter(organisation=organisation).exists():
-        Membership.objects.get_or_create(user=user, organisation=organisation)
+        registry_services.membership_add(user=user, organisation=organisation)
     for attr in ("_mosprom_host_orgs",):
         if hasattr(user, attr):
             delattr(user, attr)
@@ -183,7 +183,7 @@ def host_capability_grant(
         defaults={"granted_by": actor, "application": application, "moderated_tours": moderated_tours},
     )
     for rep in Representative.objects.filter(organisation=organisation).select_related("user"):
-        Membership.objects.get_or_create(user=rep.user, organisation=organisation)
+        registry_services.membership_add(user=rep.user, organisation=organisation, actor=actor)
     return capability
 
 
@@ -364,7 +364,8 @@ def representative_remove(*, actor: Any, representative: Representative) -> None
         ensure_representative(actor=actor, organisation=rep.organisation, manager=True)
     if rep.is_manager and not _other_managers(rep):
         raise Refused("last_manager", _("The organisation must keep at least one manager."))
-    Membership.objects.filter(user_id=rep.user_id, organisation_id=rep.organisation_id).delete()
+    for membership in Membership.objects.filter(user_id=rep.user_id, organisation_id=rep.organisation_id):
+        registry_services.membership_remove(membership=membership, actor=actor)
     rep.delete()
 
 

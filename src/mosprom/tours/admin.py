@@ -56,19 +56,33 @@ def _run_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
         modeladmin.message_user(request, _("Done: %(count)s.") % {"count": done}, messages.SUCCESS)
 
 
+class ReferenceAdmin(OperatorAdmin):
+    """Seasons, formats and audiences: written and deleted through `services.reference_save` / `_delete`."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.reference_save(actor=request.user, obj=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.reference_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.reference_delete(actor=request.user, obj=obj)
+
+
 @admin.register(Season)
-class SeasonAdmin(OperatorAdmin):
+class SeasonAdmin(ReferenceAdmin):
     list_display = ["name", "starts_on", "ends_on", "registration_opens_on"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Format)
-class FormatAdmin(OperatorAdmin):
+class FormatAdmin(ReferenceAdmin):
     list_display = ["name", "name_en", "is_online"]
 
 
 @admin.register(Audience)
-class AudienceAdmin(OperatorAdmin):
+class AudienceAdmin(ReferenceAdmin):
     list_display = ["name", "name_en"]
 
 

@@ -37,7 +37,7 @@ from mosprom.core.text import transliterate
 from mosprom.registry.roles import host_organisation_ids
 
 from . import rules, selectors, tickets
-from .models import Feedback, Registration, Session, Tour, WaitlistEntry
+from .models import Audience, Feedback, Format, Registration, Season, Session, Tour, WaitlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -698,6 +698,23 @@ def _needs_moderation(host_id: int) -> bool:
     if not settings.TOURS_PUBLICATION_CHECK:
         return False
     return bool(import_string(settings.TOURS_PUBLICATION_CHECK)(host_id))
+
+
+def reference_save(*, actor: Any, obj: Season | Format | Audience) -> Season | Format | Audience:
+    """A season, format or audience (the catalogue's reference data), by an operator."""
+    if not is_operator(actor):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor):
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def reference_delete(*, actor: Any, obj: Season | Format | Audience) -> None:
+    if not is_operator(actor):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor):
+        obj.delete()
 
 
 def tour_save(*, actor: Any, tour: Tour, audiences: Any = None) -> Tour:
