@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from mosprom.companies import services
 from mosprom.wsgi import application
 
 CHECKS = list(schemathesis.checks.CHECKS.get_all())
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_COMPANY_EXAMPLES", "6"))
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
@@ -43,7 +45,7 @@ def test_company_api_matches_its_schema(rep_a: Any, org_a: Any, submitted: Any) 
 
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(
-                max_examples=6,
+                max_examples=EXAMPLES,
                 derandomize=True,
                 database=None,
                 deadline=None,

@@ -8,7 +8,7 @@ records answer 404, exactly as if they did not exist.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,9 +19,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from mosprom.core.api_kit import (
+    DATE_WINDOW_PATTERN,
+    NON_BLANK_PATTERN,
     READ_ERRORS,
     WEBSITE_HELP,
     WEBSITE_PATTERN,
@@ -146,7 +148,7 @@ class AnswersIn(InputSchema):
 
 
 class MessageIn(InputSchema):
-    message: str = Field(..., min_length=1, max_length=5000)
+    message: str = Field(..., min_length=1, max_length=5000, json_schema_extra={"pattern": NON_BLANK_PATTERN})
 
 
 class ProfileIn(InputSchema):
@@ -180,12 +182,24 @@ class ProfileProposalOut(DecisionOut):
 
 
 class ProductionReportIn(InputSchema):
-    product: str = Field(..., min_length=1, max_length=300)
+    product: str = Field(..., min_length=1, max_length=300, json_schema_extra={"pattern": NON_BLANK_PATTERN})
     site: str | None = Field(None, max_length=120, description="Slug of the site.")
-    opened_on: date | None = None
+    opened_on: date | None = Field(
+        None,
+        description="Date the production opened, 1900-01-01 to 2100-12-31 (422 otherwise); more than a year ahead "
+        "of today it cannot be reported yet: 409 `not_yet_reportable`.",
+        json_schema_extra={"pattern": DATE_WINDOW_PATTERN},
+    )
     import_substitution: bool = False
     no_domestic_analogue: bool = False
     jobs: int | None = Field(None, ge=0, le=10_000_000)
+
+    @field_validator("opened_on")
+    @classmethod
+    def _in_the_window(cls, value: date | None) -> date | None:
+        if value is not None and not date(1900, 1, 1) <= value <= date(2100, 12, 31):
+            raise ValueError("outside 1900-01-01 … 2100-12-31")
+        return value
 
 
 class ProductionReportOut(DecisionOut):
@@ -229,10 +243,10 @@ class ReportOut(DecisionOut):
 
 
 class HostApplicationIn(InputSchema):
-    tours_offered: str = Field(..., min_length=1, max_length=5000)
+    tours_offered: str = Field(..., min_length=1, max_length=5000, json_schema_extra={"pattern": NON_BLANK_PATTERN})
     capacity: int = Field(..., ge=1, le=1000)
-    contact_name: str = Field(..., min_length=1, max_length=200)
-    contact_email: str = Field(..., min_length=3, max_length=254)
+    contact_name: str = Field(..., min_length=1, max_length=200, json_schema_extra={"pattern": NON_BLANK_PATTERN})
+    contact_email: str = Field(..., min_length=3, max_length=254, json_schema_extra={"pattern": NON_BLANK_PATTERN})
     contact_phone: str = Field("", max_length=40)
 
 
@@ -434,6 +448,9 @@ def report_production(request: HttpRequest, payload: ProductionReportIn) -> Any:
     user, org = _ctx(request)
     data = payload.model_dump()
     data["site"] = _site(data.get("site"))
+    if data["opened_on"] and data["opened_on"] > timezone.localdate() + timedelta(days=366):
+        # Declared, but not yet: like a registration that is `not_yet_open`, a conflict with today, not bad input.
+        raise Refused("not_yet_reportable", _("Enter a real date."), status=409)
     return Reply(
         201, services.production_report_create(actor=user, organisation=org, product=data.pop("product"), **data)
     )

@@ -23,6 +23,11 @@ from pydantic import BaseModel, ConfigDict
 # Any text without a NUL byte. (Lone surrogates are refused as well, but they are not Unicode text at all — a JSON
 # Schema `string` cannot hold one — and no regex engine of the validators, Rust's included, can name them.)
 TEXT_PATTERN = r"^[^\u0000]*$"
+# A date from 1900-01-01 to 2100-12-31 (with `format: date`): the window every date a client sends lies in.
+DATE_WINDOW_PATTERN = r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+# Text with a character other than a space, for fields a service strips and then requires (declared only: the
+# service's own refusal, 422 with its message, stays the one that speaks).
+NON_BLANK_PATTERN = r"^\s*[^\s\u0000][^\u0000]*$"
 # A web address as Django's URLValidator (URLField, the services' checks) accepts it, as far as a host name goes:
 # http, https, ftp or ftps, dotted labels and a TLD; or empty (no address).
 WEBSITE_PATTERN = (

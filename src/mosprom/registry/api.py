@@ -15,6 +15,7 @@ from ninja.responses import Status as Reply
 
 from mosprom.core.api_auth import OperatorTokenAuth
 from mosprom.core.api_kit import (
+    DATE_WINDOW_PATTERN,
     READ_ERRORS,
     WEBSITE_HELP,
     WEBSITE_PATTERN,
@@ -43,7 +44,6 @@ MAX_ID = 2**31 - 1
 INN = r"^(?:[0-9]{10}|[0-9]{12})?$"
 OGRN = r"^(?:[0-9]{13}|[0-9]{15})?$"
 INN_HELP = "INN: 10 or 12 digits; wrong check digits: 409 `invalid_inn`."
-OPENED_ON = r"^(?:19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
 OPENED_ON_HELP = "Date the production opened, from 1900-01-01 to 2100-12-31."
 OGRN_HELP = "OGRN: 13 or 15 digits; wrong check digits: 409 `invalid_ogrn`."
 
@@ -204,7 +204,7 @@ class ProductionIn(InputSchema):
         None,
         ge=date(1900, 1, 1),
         le=date(2100, 12, 31),
-        json_schema_extra={"pattern": OPENED_ON},
+        json_schema_extra={"pattern": DATE_WINDOW_PATTERN},
         description=OPENED_ON_HELP,
     )
     import_substitution: bool = False
@@ -222,7 +222,7 @@ class ProductionPatch(InputSchema):
         None,
         ge=date(1900, 1, 1),
         le=date(2100, 12, 31),
-        json_schema_extra={"pattern": OPENED_ON},
+        json_schema_extra={"pattern": DATE_WINDOW_PATTERN},
         description=OPENED_ON_HELP,
     )
     import_substitution: bool | None = None

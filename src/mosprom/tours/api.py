@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from mosprom.core import limits
-from mosprom.core.api_kit import READ_ERRORS, TEXT_PATTERN, WRITE_ERRORS, InputSchema, Pagination
+from mosprom.core.api_kit import NON_BLANK_PATTERN, READ_ERRORS, WRITE_ERRORS, InputSchema, Pagination
 from mosprom.core.errors import NotFound
 
 from . import rules, selectors, services
@@ -20,8 +20,6 @@ from .models import Session, Tour
 
 router = Router(tags=["tours"])
 
-# A name has a character other than a space (and, as every text, no NUL byte).
-NAME_PATTERN = r"^\s*[^\s\u0000]" + TEXT_PATTERN[1:]
 PHONE_PATTERN = r"^\+7[ -]?\(?9[0-9]{2}\)?[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}$"
 MAX_ID = 2**31 - 1
 
@@ -92,7 +90,7 @@ class RegistrationIn(InputSchema):
     name: str = Field(
         description="Visitor's name (at least one character other than a space).",
         min_length=1,
-        json_schema_extra={"pattern": NAME_PATTERN},  # enforced by rules.validate_visitor (422)
+        json_schema_extra={"pattern": NON_BLANK_PATTERN},  # enforced by rules.validate_visitor (422)
         examples=["Анна Петрова"],
     )
     email: str = Field(
