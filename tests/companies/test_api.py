@@ -123,3 +123,25 @@ def test_company_operations_are_documented(client: Client) -> None:
     op = schema["paths"]["/api/v1/company/applications"]["post"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(op["responses"])
     assert op["security"]
+
+
+def test_what_the_schema_declares_is_what_the_api_answers(client: Client, token_a: str) -> None:
+    """Undeclared fields are refused; a proposal that changes nothing and a report of a production more than a
+    year ahead are conflicts with today (409), not bad input; an unknown site is 404; money is a JSON number."""
+
+    def post(url: str, body: Any) -> Any:
+        return client.post(url, body, content_type="application/json", **_h(token_a))
+
+    r = post("/api/v1/company/profile-proposals", {"website": "https://alfa.example", "colour": "red"})
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    r = post("/api/v1/company/profile-proposals", {"website": None})
+    assert r.status_code == 409 and r.json()["code"] == "nothing_changed"
+    r = post("/api/v1/company/profile-proposals", {})
+    assert r.status_code == 409 and r.json()["code"] == "nothing_changed"
+    r = post("/api/v1/company/profile-proposals", {"site": "no-such-site"})
+    assert r.status_code == 404 and r.json()["code"] == "site_not_found"
+    r = post("/api/v1/company/production-reports", {"product": "Мосты", "opened_on": "2099-01-01"})
+    assert r.status_code == 409 and r.json()["code"] == "not_yet_reportable"
+    r = post("/api/v1/company/production-reports", {"product": "Мосты", "opened_on": "1812-09-07"})
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    assert ProductionReport.objects.count() == 0

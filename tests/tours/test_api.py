@@ -53,6 +53,10 @@ def test_register_through_api(client: Any) -> None:
     assert full.json()["details"]["seats_left"] == 1
     bad = client.post(url, {**payload, "email": "x", "consent": False}, content_type="application/json")
     assert bad.status_code == 422 and {d["loc"][0] for d in bad.json()["details"]} == {"email", "consent"}
+    extra = client.post(url, {**payload, "email": "c@example.com", "colour": "red"}, content_type="application/json")
+    assert extra.status_code == 422 and extra.json()["code"] == "validation_error"  # additionalProperties: false
+    blank = client.post(url, {**payload, "email": "c@example.com", "name": "   "}, content_type="application/json")
+    assert blank.status_code == 422 and [d["loc"][0] for d in blank.json()["details"]] == ["name"]
     closed = make_session(days=1)
     response = client.post(f"/api/v1/tour-sessions/{closed.pk}/registrations", payload, content_type="application/json")
     assert response.status_code == 409 and response.json()["code"] == "closed"
