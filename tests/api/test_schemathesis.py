@@ -1,6 +1,8 @@
 """schemathesis over the WHOLE open-data API: every operation, valid and invalid inputs, with the demo data.
 
-Checks: no server error (5xx) and every response conforms to the schema documented for its status.
+Checks: ALL of schemathesis's registered checks (`schemathesis.checks.CHECKS`): no server error, every status code,
+content type, header and body as documented, schema-invalid requests refused, schema-valid requests accepted (never
+400/422), unsupported methods, authentication and resource checks.
 Deterministic: hypothesis is derandomized (fixed seed derived from each test), no example database, and few
 examples per operation so the run stays well under 3 minutes on 2 cores. Writes carry a valid operator token,
 so request bodies get through authentication and are checked by the real services and validation.
