@@ -109,6 +109,13 @@ class SessionAdminForm(forms.ModelForm):
     """
 
     operator: Any = None
+    force_reschedule = forms.BooleanField(
+        label=gettext_lazy("Move even though registration has closed"),
+        help_text=gettext_lazy(
+            "Visitors have planned their day: move a session this late only when it cannot be helped."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Session
@@ -125,6 +132,7 @@ class SessionAdminForm(forms.ModelForm):
                     session_id=self.instance.pk,
                     capacity=data.get("capacity"),
                     starts_at=data.get("starts_at"),
+                    force=bool(data.get("force_reschedule")),
                 )
             else:
                 self.saved = services.session_create(

@@ -187,6 +187,15 @@ class SessionForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New date and time"),
+        help_text=_("Everyone registered or waiting gets the new time by e-mail, with a link to cancel."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+
+
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
 

@@ -164,6 +164,10 @@ class Session(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("capacity"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Moving a session (services.session_reschedule) keeps where it was and bumps the calendar SEQUENCE, so the
+    # tickets say «перенесено» and calendar apps update the event they already hold (same UID).
+    rescheduled_from = models.DateTimeField(_("moved from"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("times moved"), default=0, editable=False)
 
     class Meta:
         verbose_name = pgettext_lazy("tours", "session")

@@ -252,6 +252,20 @@ def validate_schedule(*, starts_at: datetime | None, capacity: int | None, now: 
         raise ValidationError(errors)
 
 
+def reschedule_refusal(*, starts_at: datetime, now: datetime, forced: bool) -> Refused | None:
+    """A session is moved before its registration closes; later only an operator may force it (visitors have
+    already planned their day)."""
+    closes = registration_closes_at(starts_at)
+    if now >= closes and not forced:
+        day, at = format_moment(closes)
+        return Refused(
+            "reschedule_too_late",
+            _("A session can be moved only until its registration closes (%(date)s, %(time)s); ask an operator.")
+            % {"date": day, "time": at},
+        )
+    return None
+
+
 def capacity_refusal(*, capacity: int, booked: int) -> ValidationError | None:
     """The capacity can never go below the seats already held, confirmed or offered."""
     if capacity < booked:

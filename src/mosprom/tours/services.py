@@ -125,14 +125,13 @@ def email_render_and_enqueue(*, model: str, pk: int, kind: str, idempotency_key:
             "links": tickets.registration_links(registration),
         }
         to, language = registration.email, registration.language
-        attachments = (
-            [
-                Attachment(f"ticket-{registration.ticket_code}.png", tickets.ticket_png(registration), "image/png"),
-                Attachment("tour.ics", tickets.ticket_ics(registration), "text/calendar"),
-            ]
-            if kind == "ticket"
-            else []
-        )
+        attachments = []
+        if kind == "ticket":
+            attachments.append(
+                Attachment(f"ticket-{registration.ticket_code}.png", tickets.ticket_png(registration), "image/png")
+            )
+        if kind in ("ticket", "rescheduled") and registration.state != Registration.State.HELD:
+            attachments.append(Attachment("tour.ics", tickets.ticket_ics(registration), "text/calendar"))
     email_enqueue(
         to=to,
         template=f"tours/email/{kind}",
@@ -783,6 +782,7 @@ def session_update(
     session_id: int,
     capacity: int | None = None,
     starts_at: datetime | None = None,
+    force: bool = False,
     now: datetime | None = None,
 ) -> Session:
     """Change a session's capacity and/or start under the lock; never below what is booked; freed seats go to
@@ -803,12 +803,54 @@ def session_update(
             fields.append("capacity")
         if moved:
             assert starts_at is not None
-            session.starts_at = starts_at
-            fields.append("starts_at")
+            _move(session, starts_at, actor=actor, force=force, now=now)
+            fields += ["starts_at", "rescheduled_from", "sequence"]
         if len(fields) > 1:
             session.save(update_fields=fields)
+            if moved:
+                _notify_moved(session)
             _serve_waitlist(session, now, actor=actor)
         return session
+
+
+def _move(session: Session, starts_at: datetime, *, actor: Any, force: bool, now: datetime) -> None:
+    """Move a locked session (the caller saves it, then `_notify_moved` writes to everyone concerned)."""
+    refusal = rules.reschedule_refusal(starts_at=session.starts_at, now=now, forced=force and is_operator(actor))
+    if refusal is not None:
+        raise refusal
+    previous = session.starts_at
+    session.rescheduled_from, session.starts_at = previous, starts_at
+    session.sequence += 1
+    audit_action(
+        session,
+        "session_rescheduled",
+        actor=actor,
+        before=previous.isoformat(),
+        after=starts_at.isoformat(),
+        forced=bool(force),
+    )
+
+
+def _notify_moved(session: Session) -> None:
+    """Everyone who holds a seat or waits for one gets the new time (tasks written in this transaction)."""
+    holders = Registration.objects.filter(
+        session=session, state__in=[Registration.State.HELD, Registration.State.CONFIRMED]
+    ).values_list("pk", flat=True)
+    waiting = WaitlistEntry.objects.filter(
+        session=session, state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED]
+    ).values_list("pk", flat=True)
+    for pk in holders:
+        _mail_ids("rescheduled", "registration", pk, f"tours:rescheduled:{pk}:{session.sequence}")
+    for pk in waiting:
+        _mail_ids("rescheduled", "waitlist", pk, f"tours:rescheduled:w{pk}:{session.sequence}")
+
+
+def session_reschedule(
+    *, actor: Any, session_id: int, starts_at: datetime, force: bool = False, now: datetime | None = None
+) -> Session:
+    """Move a session: refused once its registration has closed unless an operator forces it; every holder and
+    everyone waiting gets the new time with a new .ics (same UID, higher SEQUENCE) and a one-click cancel link."""
+    return session_update(actor=actor, session_id=session_id, starts_at=starts_at, force=force, now=now)
 
 
 def session_cancel(*, actor: Any, session_id: int, reason: str = "", now: datetime | None = None) -> Session:

@@ -118,6 +118,7 @@ def ticket_ics(registration: Registration) -> bytes:
     cal.add("version", "2.0")
     event = Event()
     event.add("uid", f"registration-{registration.pk}@mosprom")
+    event.add("sequence", session.sequence)  # a moved session updates the event calendars already hold
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)

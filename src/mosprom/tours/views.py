@@ -31,6 +31,7 @@ from .forms import (
     CheckinForm,
     FeedbackForm,
     RegistrationForm,
+    RescheduleForm,
     SessionForm,
     TourForm,
     apply_service_error,
@@ -431,6 +432,7 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.POST.get("action") == "capacity" else None, initial={"capacity": session.capacity}
     )
     cancel_form = CancelSessionForm(request.POST if request.POST.get("action") == "cancel" else None)
+    reschedule_form = RescheduleForm(request.POST if request.POST.get("action") == "reschedule" else None)
     if request.method == "POST":
         if request.POST.get("action") == "capacity" and capacity_form.is_valid():
             try:
@@ -441,6 +443,16 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_service_error(capacity_form, exc)
             else:
                 messages.success(request, _("The capacity has been changed."))
+                return redirect("tours:cabinet_session", pk=session.pk)
+        elif request.POST.get("action") == "reschedule" and reschedule_form.is_valid():
+            try:
+                services.session_reschedule(
+                    actor=request.user, session_id=session.pk, starts_at=reschedule_form.cleaned_data["starts_at"]
+                )
+            except ValidationError as exc:
+                apply_service_error(reschedule_form, exc)
+            else:
+                messages.success(request, _("The session has been moved; everyone registered has been notified."))
                 return redirect("tours:cabinet_session", pk=session.pk)
         elif request.POST.get("action") == "cancel" and cancel_form.is_valid():
             services.session_cancel(
@@ -467,6 +479,7 @@ def cabinet_session(request: HttpRequest, pk: int) -> HttpResponse:
             "waitlist": selectors.session_waitlist(session=session),
             "capacity_form": capacity_form,
             "cancel_form": cancel_form,
+            "reschedule_form": reschedule_form,
             "past": past,
             "checkin_open": rules.check_in_open(session, now=now),
             "no_shows": no_shows,
