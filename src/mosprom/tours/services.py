@@ -105,13 +105,14 @@ def _mail_ids(kind: str, model: str, pk: int, key: str) -> None:
 
 def email_render_and_enqueue(*, model: str, pk: int, kind: str, idempotency_key: str) -> None:
     """Worker side of `_mail`: load the row, build its links (and the ticket's attachments), put it in the outbox."""
+    attachments: list[Attachment] = []
     if model == "waitlist":
         entry = WaitlistEntry.objects.select_related("session__tour__format").filter(pk=pk).first()
         if entry is None or not entry.email:
             return
         links = tickets.offer_links(entry) if kind == "offer" else {}
         context: dict[str, Any] = {"r": entry, "session": entry.session, "tour": entry.session.tour, "links": links}
-        to, language, attachments = entry.email, entry.language, []
+        to, language = entry.email, entry.language
     else:
         registration = (
             Registration.objects.select_related("session__tour__format", "session__tour__host").filter(pk=pk).first()
@@ -125,7 +126,6 @@ def email_render_and_enqueue(*, model: str, pk: int, kind: str, idempotency_key:
             "links": tickets.registration_links(registration),
         }
         to, language = registration.email, registration.language
-        attachments = []
         if kind == "ticket":
             attachments.append(
                 Attachment(f"ticket-{registration.ticket_code}.png", tickets.ticket_png(registration), "image/png")
