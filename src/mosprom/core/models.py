@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -33,7 +34,7 @@ class OutboundEmail(TimeStampedModel):
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     to = models.EmailField(_("recipient"))
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=300)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
@@ -80,7 +81,7 @@ class ApiToken(TimeStampedModel):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked = models.BooleanField(_("revoked"), default=False)
+    revoked = models.BooleanField(pgettext_lazy("token", "revoked"), default=False)
 
     class Meta:
         verbose_name = _("API token")
