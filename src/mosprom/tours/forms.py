@@ -47,7 +47,13 @@ class CatalogueFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["industry"]).choices = everything + [
             (i.slug, i.name) for i in Industry.objects.filter(organisations__tours__state="published").distinct()
         ]
-        cast(forms.ChoiceField, self.fields["district"]).choices = everything + list(District.choices)
+        # only districts where a published tour is: every option offered finds what it names
+        with_tours = set(
+            Site.objects.filter(tours__state="published").exclude(district="").values_list("district", flat=True)
+        )
+        cast(forms.ChoiceField, self.fields["district"]).choices = everything + [
+            (value, label) for value, label in District.choices if value in with_tours
+        ]
         cast(forms.ChoiceField, self.fields["site"]).choices = everything + [
             (s.slug, s.name) for s in Site.objects.filter(tours__state="published").distinct()
         ]
