@@ -567,4 +567,13 @@ def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
                 % {"name": registration.name, "party": formats.number_format(registration.party_size)},
             )
             return redirect("tours:checkin_code", code=registration.ticket_code)
-    return render(request, "tours/cabinet/checkin_ticket.html", {"r": registration, "error": error})
+    # the rule decides whether the button is offered: not after a refusal, not once checked in, and a ticket
+    # that cannot be checked in says why at once (wrong day, not confirmed, cancelled)
+    refusal = rules.check_in_refusal(registration, now=timezone.now())
+    error = error or (str(refusal.message) if refusal is not None else "")
+    can_check_in = not error and registration.state == Registration.State.CONFIRMED
+    return render(
+        request,
+        "tours/cabinet/checkin_ticket.html",
+        {"r": registration, "error": error, "can_check_in": can_check_in},
+    )
