@@ -81,3 +81,18 @@ def test_the_ticket_says_moved_and_the_cabinet_moves(client: Any) -> None:
         {"action": "reschedule", "starts_at": new_time.strftime("%Y-%m-%dT%H:%M")},
     )
     assert too_late.status_code == 200 and "можно перенести только" in too_late.content.decode()
+
+
+def test_joining_the_waitlist_writes_the_position_and_a_leave_link(client: Any) -> None:
+    session = make_session(days=20, capacity=1)
+    confirm(register(session))
+    for n, email in enumerate(["first@example.com", "second@example.com"], start=1):
+        entry = services.waitlist_join(
+            session_id=session.pk, name="Гость", email=email, phone="+74951234567", party_size=1, consent=True
+        )
+        message = OutboundEmail.objects.get(idempotency_key=f"tours:waitlisted:{entry.pk}")
+        assert f"Ваше место в очереди: {n}." in message.body_text
+        assert "/tours/offer/" in message.body_text  # the link to leave
+        assert "группы" not in message.body_text  # one person is not told about «your party»
+    page = client.get(f"/tours/waitlist/{tickets.sign_for('waitlisted', entry)}/").content.decode()
+    assert 'data-testid="waitlist-position"' in page and "Ваше место в очереди: 2." in page

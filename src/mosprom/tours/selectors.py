@@ -524,3 +524,13 @@ def prefetch_registrations() -> Prefetch:
 def tours_awaiting_moderation() -> QuerySet[Tour]:
     """A new host's tours an operator has to publish or return (oldest first)."""
     return Tour.objects.filter(state=Tour.State.MODERATION).select_related("host").order_by("updated_at", "id")
+
+
+def waitlist_position(entry: WaitlistEntry) -> int:
+    """The entry's place in its session's queue today (1 = next), counting only those still waiting or offered."""
+    ahead = WaitlistEntry.objects.filter(
+        session_id=entry.session_id,
+        state__in=[WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED],
+        position__lt=entry.position,
+    ).count()
+    return ahead + 1

@@ -110,8 +110,14 @@ def email_render_and_enqueue(*, model: str, pk: int, kind: str, idempotency_key:
         entry = WaitlistEntry.objects.select_related("session__tour__format").filter(pk=pk).first()
         if entry is None or not entry.email:
             return
-        links = tickets.offer_links(entry) if kind == "offer" else {}
-        context: dict[str, Any] = {"r": entry, "session": entry.session, "tour": entry.session.tour, "links": links}
+        links = tickets.offer_links(entry) if kind in ("offer", "waitlisted", "rescheduled") else {}
+        context: dict[str, Any] = {
+            "r": entry,
+            "session": entry.session,
+            "tour": entry.session.tour,
+            "links": links,
+            "position": selectors.waitlist_position(entry),
+        }
         to, language = entry.email, entry.language
     else:
         registration = (
@@ -438,6 +444,8 @@ def waitlist_join(
         if selectors.seats_left(session, now=now) >= entry.party_size:
             _serve_waitlist(session, now, actor=actor)
             entry.refresh_from_db()
+        if entry.state == WaitlistEntry.State.WAITING:
+            _mail("waitlisted", entry, f"tours:waitlisted:{entry.pk}")  # the position and a link to leave
         return entry
 
 

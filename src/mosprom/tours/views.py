@@ -178,7 +178,7 @@ def waitlisted(request: HttpRequest, signed: str) -> HttpResponse:
         entry = selectors.waitlist_entry_for_link(signed=signed, purpose="waitlisted")
     except ValidationError as exc:
         return _link_error(request, exc)
-    return render(request, "tours/waitlisted.html", {"entry": entry})
+    return render(request, "tours/waitlisted.html", {"entry": entry, "position": selectors.waitlist_position(entry)})
 
 
 def _link_error(request: HttpRequest, exc: ValidationError, *, status: int | None = None) -> HttpResponse:
