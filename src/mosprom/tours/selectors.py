@@ -221,7 +221,13 @@ def tour_list_public(
         qs = qs.filter(Exists(sessions.filter(tour=OuterRef("pk"))))
     if search.query_terms(q):
         return qs.annotate(relevance=search.relevance(q)).order_by("-relevance", "title", "id")
-    return qs.order_by("title", "id")
+    # by default the soonest tours first (then those with no upcoming session, by title)
+    next_start = (
+        Session.objects.filter(tour=OuterRef("pk"), state=Session.State.SCHEDULED, starts_at__gt=now)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return qs.annotate(next_start=Subquery(next_start)).order_by(F("next_start").asc(nulls_last=True), "title", "id")
 
 
 def tour_search_suggestions(*, q: str) -> list[str]:
