@@ -277,8 +277,10 @@ else:
 TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=900)
 
 # --- maps -----------------------------------------------------------------------------------
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# Map tiles (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png with "© OpenStreetMap contributors"). Empty by
+# default: the map is drawn on a plain background with labelled markers and makes no request outside this site.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
 # --- product rules --------------------------------------------------------------------------
 TOURS_REGISTRATION_CLOSES_DAYS_BEFORE = env.int("TOURS_REGISTRATION_CLOSES_DAYS_BEFORE", default=3)
@@ -331,7 +333,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", _tile_origin],
+        "img-src": ["'self'", "data:", *([_tile_origin] if MAP_TILE_URL else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

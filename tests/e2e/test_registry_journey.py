@@ -39,12 +39,19 @@ def test_home_language_search_site_and_organisation(page: Any, demo_data: None) 
     page.screenshot(path="/tmp/registry-site.png", full_page=True)
 
 
-def test_map_shows_markers_without_tiles(page: Any, demo_data: None, settings: Any) -> None:
-    settings.MAP_TILE_URL = ""
-    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+def test_map_shows_markers_without_tiles(page: Any, demo_data: None, live_server: Any) -> None:
+    """With no tile server configured (the default) the map is a plain background with labelled markers and asks
+    nothing of the outside world; the attribution carries no outside link."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto("/map/")
     page.wait_for_selector("[data-registry-map][data-ready=true]")
+    assert page.locator(".map-offline").count() == 1
     assert page.locator(".leaflet-marker-icon").count() >= 10
+    assert page.locator(".map-label").count() >= 10 and "Руднево" in page.locator(".map-label").all_inner_texts()
+    assert page.locator(".leaflet-control-attribution a").count() == 0
+    outside = [url for url in requested if not url.startswith(live_server.url) and not url.startswith("data:")]
+    assert outside == []
     assert "Руднево" in page.get_by_test_id("map-list").inner_text()
     page.screenshot(path="/tmp/registry-map.png", full_page=True)
 
