@@ -401,9 +401,18 @@ def home_figures() -> dict[str, Any]:
 
 
 def map_sites() -> list[dict[str, Any]]:
-    """Sites for the map and the list under it."""
+    """Sites for the map and the list under it; a site counts the residents and productions of the sites inside
+    it, as its own page does (ОЭЗ «Технополис Москва» shows the same number in both places)."""
+    sites = list(site_list_annotated().order_by("name"))
+    children: dict[int | None, list[Site]] = {}
+    for site in sites:
+        children.setdefault(site.parent_id, []).append(site)
+
+    def total(site: Site, attr: str) -> int:
+        return int(getattr(site, attr)) + sum(total(child, attr) for child in children.get(site.pk, []))
+
     rows = []
-    for site in site_list_annotated().order_by("name"):
+    for site in sites:
         rows.append(
             {
                 "site": site,
@@ -413,8 +422,8 @@ def map_sites() -> list[dict[str, Any]]:
                 "lat": float(site.latitude) if site.latitude is not None else None,
                 "lng": float(site.longitude) if site.longitude is not None else None,
                 "address": site.address,
-                "residents": site.resident_count,  # type: ignore[attr-defined]
-                "productions": site.production_count,  # type: ignore[attr-defined]
+                "residents": total(site, "resident_count"),
+                "productions": total(site, "production_count"),
             }
         )
     return rows
