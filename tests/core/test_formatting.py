@@ -23,3 +23,16 @@ def test_quote_nests_inner_quotes_as_lapki() -> None:
     assert quote("Печатники") == "«Печатники»"
     assert quote("ОЭЗ «Технополис Москва»") == "«ОЭЗ „Технополис Москва“»"
     assert quote("«Рэнера»") == "«Рэнера»"
+
+
+def test_month_year_in_a_sentence() -> None:
+    from datetime import date
+
+    from django.utils import translation
+
+    from mosprom.core.formatting import month_year
+
+    with translation.override("ru"):
+        assert [month_year(date(2025, m, 1)) for m in (10, 5, 6)] == ["окт. 2025", "май 2025", "июнь 2025"]
+    with translation.override("en"):
+        assert month_year(date(2025, 10, 1)) == "Oct. 2025"

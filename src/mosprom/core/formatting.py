@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import translation
 
@@ -53,3 +54,13 @@ def quote(name: str) -> str:
         inner = inner[1:-1]
     inner = inner.replace("«", "„").replace("»", "“")
     return f"«{inner}»"
+
+
+def month_year(value: Any) -> str:
+    """A month in a sentence: «окт. 2025», «май 2025» in Russian; «Oct. 2025» in English."""
+    if not value:
+        return ""
+    from django.utils import formats
+
+    text = formats.date_format(value, "N Y")
+    return text[:1].lower() + text[1:] if _is_ru() else text
