@@ -371,8 +371,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every record through every handler: e-mails and phones masked (core.logging).
-    "filters": {"personal_data": {"()": "mosprom.core.logging.PersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "filters": {
+        "personal_data": {"()": "mosprom.core.logging.PersonalDataFilter"},
+        "client_errors": {"()": "mosprom.core.logging.ClientErrorWithoutTraceback"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data", "client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

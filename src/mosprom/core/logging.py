@@ -54,3 +54,18 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
     def cleanse_special_types(self, request: Any, value: Any) -> Any:
         value = super().cleanse_special_types(request, value)
         return mask_text(value) if isinstance(value, str) else value
+
+
+class ClientErrorWithoutTraceback(logging.Filter):
+    """A refused request (403, 404, 429…) is the client's business: one line in the log, not a traceback.
+
+    Django logs «Forbidden (Permission denied): /path» with the PermissionDenied traceback attached; a newcomer
+    reading `make run`'s output takes that for a crash. Server errors (5xx) keep their traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
