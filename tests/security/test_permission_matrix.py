@@ -546,7 +546,7 @@ def _answer(response: Any) -> Any:
     """The status, or for a redirect "302 <path>" (ids as <pk>), or LOGIN for a redirect to the login page."""
     if response.status_code == 302 and response["Location"].startswith(reverse("core:login")):
         return LOGIN
-    if response.status_code in (301, 302):
+    if response.status_code // 100 == 3:  # any other redirect, with where it leads
         location = re.sub(r"/\d+/", "/<pk>/", response["Location"].split("?")[0])
         return f"{response.status_code} {location}"
     return response.status_code
