@@ -59,22 +59,10 @@ def make_sessions(*, run_id: str, phase: str, sessions: int, seats: int) -> tupl
     """A published synthetic tour with `sessions` open sessions of `seats` seats; returns (slug, session ids)."""
     from django.utils import timezone
 
-    from mosprom.demo.formats import formats_ensure
-    from mosprom.registry.models import Organisation
-    from mosprom.tours.models import Session, Tour
+    from mosprom.tours.models import Session
 
-    host, _ = Organisation.objects.get_or_create(
-        slug=f"{PREFIX}host",
-        defaults={"short_name": "Синтетический хозяин", "full_name": "ООО «Синтетический хозяин»", "is_demo": True},
-    )
-    tour = Tour.objects.create(
-        host=host,
-        format=formats_ensure()[0],
-        title=f"Нагрузочная экскурсия {phase} {run_id}",
-        slug=f"{PREFIX}{phase}-{run_id}",
-        state=Tour.State.PUBLISHED,
-        published_at=timezone.now(),
-        is_demo=True,
+    tour = common.synthetic_tour(
+        prefix=PREFIX, title=f"Нагрузочная экскурсия {phase} {run_id}", slug=f"{PREFIX}{phase}-{run_id}"
     )
     start = timezone.now().replace(microsecond=0) + timedelta(days=30)
     ids = [

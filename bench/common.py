@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -239,3 +240,26 @@ def print_table(rows: list[dict[str, float | int | str]], log: object = print) -
             f"{r['page']!s:<34}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['queries']:>9}"
             f"{r['db_p50_ms']:>11.1f}"
         )
+
+
+def synthetic_tour(*, prefix: str, title: str, slug: str) -> Any:
+    """A published tour of a synthetic host (slug `<prefix>host`, flagged `is_demo`) for a benchmark to fill."""
+    from django.utils import timezone
+
+    from mosprom.demo.formats import formats_ensure
+    from mosprom.registry.models import Organisation
+    from mosprom.tours.models import Tour
+
+    host, _ = Organisation.objects.get_or_create(
+        slug=f"{prefix}host",
+        defaults={"short_name": "Синтетический хозяин", "full_name": "ООО «Синтетический хозяин»", "is_demo": True},
+    )
+    return Tour.objects.create(
+        host=host,
+        format=formats_ensure()[0],
+        title=title,
+        slug=slug,
+        state=Tour.State.PUBLISHED,
+        published_at=timezone.now(),
+        is_demo=True,
+    )

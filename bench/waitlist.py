@@ -31,23 +31,9 @@ PREFIX = "synth-waitlist-"
 def _full_session(label: str, waiting: int) -> int:
     from django.utils import timezone
 
-    from mosprom.demo.formats import formats_ensure
-    from mosprom.registry.models import Organisation
-    from mosprom.tours.models import Registration, Session, Tour, WaitlistEntry
+    from mosprom.tours.models import Registration, Session, WaitlistEntry
 
-    host, _ = Organisation.objects.get_or_create(
-        slug=f"{PREFIX}host",
-        defaults={"short_name": "Синтетический хозяин", "full_name": "ООО «Синтетический хозяин»", "is_demo": True},
-    )
-    tour = Tour.objects.create(
-        host=host,
-        format=formats_ensure()[0],
-        title=f"Очередь {label}",
-        slug=f"{PREFIX}{label}-{time.time_ns()}",
-        state=Tour.State.PUBLISHED,
-        published_at=timezone.now(),
-        is_demo=True,
-    )
+    tour = common.synthetic_tour(prefix=PREFIX, title=f"Очередь {label}", slug=f"{PREFIX}{label}-{time.time_ns()}")
     now = timezone.now()
     session = Session.objects.create(tour=tour, starts_at=now + timedelta(days=30), capacity=1)
     Registration.objects.create(
