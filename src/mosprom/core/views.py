@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -39,7 +40,9 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """The styled 500 page in the visitor's language, rendered with no context processors: the database that
+    may have caused the error is not asked again."""
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
