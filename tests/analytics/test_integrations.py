@@ -172,7 +172,7 @@ def test_dashboard_and_exports_show_partnerships_and_tours(
     assert rows[1:] == [["2024", "1", "2", "3", "50"], ["2025", "1", "4", "7", "75"]]
     assert client.get("/analytics/export/projects-per-partner.csv").status_code == 404
     operator_html = operator_client.get(
-        reverse("analytics:operator"), {"year": 2025, "section": "partnerships"}
+        reverse("analytics:dashboard"), {"year": 2025, "section": "partnerships"}
     ).content.decode()
     assert 'data-table="projects-per-partner"' in operator_html
     assert operator_client.get("/analytics/export/projects-per-partner.xlsx").status_code == 200

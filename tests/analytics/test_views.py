@@ -114,17 +114,25 @@ def test_unknown_table_is_404(client: Any, db: Any) -> None:
     assert client.get("/analytics/export/nope.csv").status_code == 404
 
 
-def test_operator_view_is_for_operators_only(operator_client: Any, kpi_data: Any) -> None:
+def test_operators_see_their_tables_on_the_dashboard_and_the_old_operator_view_leads_to_the_back_office(
+    operator_client: Any, kpi_data: Any
+) -> None:
+    """One place for each: the operator's extra table on the dashboard, what waits for them on the admin home."""
     url = reverse("analytics:operator")
     assert Client().get(url).status_code == 302
-    response = operator_client.get(url, {"year": 2023, "section": "partnerships"})
+    moved = operator_client.get(url)
+    assert moved.status_code == 302 and moved["Location"] == reverse("admin:index")
+    home = operator_client.get(moved["Location"]).content.decode()
+    assert "Что ждёт решения" in home
+    response = operator_client.get(reverse("analytics:dashboard"), {"year": 2023, "section": "partnerships"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Показатели: для оператора" in html
+    assert "Промышленность Москвы в цифрах" in html and "для оператора" not in html
+    assert 'href="/admin/"' in html
     if selectors.partnerships_summary() is not None:
         assert 'data-table="projects-per-partner"' in html
-    public = Client().get(reverse("analytics:dashboard"), {"section": "partnerships"})
-    assert 'data-table="projects-per-partner"' not in public.content.decode()
+    public = Client().get(reverse("analytics:dashboard"), {"section": "partnerships"}).content.decode()
+    assert 'data-table="projects-per-partner"' not in public and 'href="/admin/"' not in public
 
 
 def test_printable_report(client: Any, kpi_data: Any) -> None:

@@ -96,10 +96,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         operator="302 /admin/",
         superuser="302 /admin/",
     ),
-    # Analytics: public dashboards; the operator dashboard and operator-only export (projects-per-partner) hidden.
+    # Analytics: public dashboards; the operator-only export (projects-per-partner) hidden; the former operator
+    # view leads operators to the back-office's home (what waits for their decision).
     "analytics:dashboard": _row(200),
     "analytics:export": _row(404, operator=200, superuser=200),
-    "analytics:operator": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
+    "analytics:operator": _row(403, anon=LOGIN, visitor=LOGIN, operator="302 /admin/", superuser="302 /admin/"),
     "analytics:report": _row(200),
     # Company cabinet: A's cabinet is A's representatives' only (404 for everyone else, even A's host staff
     # who are not representatives, and operators, who work from the queue); POST-only actions answer 405 to GET.

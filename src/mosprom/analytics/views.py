@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -204,14 +204,16 @@ def _context(request: HttpRequest, *, detailed: bool, grouped: bool = True) -> t
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request, detailed=False)
+    """The figures; an operator also sees the department's working tables (projects per partner)."""
+    context, status = _context(request, detailed=is_operator(request.user))
     return render(request, "analytics/dashboard.html", context, status=status)
 
 
 @operator_required
-def operator_dashboard(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request, detailed=True)
-    return render(request, "analytics/dashboard.html", context, status=status)
+def operator_home(request: HttpRequest) -> HttpResponse:
+    """The former «operator view»: what waits for an operator is the back-office's home («Что ждёт решения»),
+    and the operator's extra figures are on the dashboard itself — one place for each."""
+    return redirect("admin:index")
 
 
 def report(request: HttpRequest) -> HttpResponse:
