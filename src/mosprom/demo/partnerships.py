@@ -336,17 +336,18 @@ OBJECTS = {
     Project.Category.SCIENCE: ["Лаборатория", "Испытательный стенд", "Инжиниринговый центр", "НИОКР"],
     Project.Category.EDUCATION: ["Базовая кафедра", "Программа стажировок", "Учебный центр", "Школьный класс"],
 }
-PLACES = [
-    "в Печатниках",
-    "в Руднево",
-    "в Алабушево",
-    "в Зеленограде",
-    "в Троицке",
-    "на ВДНХ",
-    "в Нагатинской пойме",
-    "в Новой Москве",
-    "в промзоне «Южный порт»",
-    "в Курчатовском районе",
+# Where a synthetic project is, and the site of the SEZ it then sits on (None: a place outside the SEZ's sites).
+PLACES: list[tuple[str, str | None]] = [
+    ("в Печатниках", "pechatniki"),
+    ("в Руднево", "rudnevo"),
+    ("в Алабушево", "alabushevo"),
+    ("в Зеленограде", "zelenograd"),
+    ("в Троицке", None),
+    ("на ВДНХ", None),
+    ("в Нагатинской пойме", None),
+    ("в Новой Москве", None),
+    ("в промзоне «Южный порт»", None),
+    ("в Курчатовском районе", None),
 ]
 CITY_DUTIES = [
     "Предоставляет площадку",
@@ -376,13 +377,14 @@ MILESTONES = [
 def _synthetic(orgs: dict[str, Organisation], sites: dict[str, Site], agreement: Agreement, today: date) -> int:
     rng = random.Random(SEED)
     moscow, rosatom = orgs["moscow-government"], orgs["rosatom"]
-    site_list = [sites[s] for s in ("pechatniki", "rudnevo", "alabushevo", "zelenograd")]
-    existing = set(Project.objects.filter(partner=rosatom, code__startswith="DEMO-").values_list("code", flat=True))
+    existing = dict(Project.objects.filter(partner=rosatom, code__startswith="DEMO-").values_list("code", "site_id"))
     plans: list[tuple[Project, list[tuple[Organisation, str]], list[tuple[str, Organisation, date, date | None]]]] = []
     categories = list(OBJECTS)
     for i in range(1, SYNTHETIC_PROJECTS + 1):
         category = rng.choice(categories)
-        title = f"{rng.choice(OBJECTS[category])} {rng.choice(PLACES)} № {i}"
+        place, site_slug = rng.choice(PLACES)
+        title = f"{rng.choice(OBJECTS[category])} {place} № {i}"
+        site = sites[site_slug] if site_slug else None  # the project sits where its name says
         start = today + timedelta(days=rng.randint(-1400, 500))
         end = start + timedelta(days=rng.randint(120, 1300))
         if start > today:
@@ -411,8 +413,9 @@ def _synthetic(orgs: dict[str, Organisation], sites: dict[str, Site], agreement:
             milestone_specs.append((MILESTONES[min(k, len(MILESTONES) - 1)], rng.choice([moscow, rosatom]), due, done))
         duties = [(moscow, rng.choice(CITY_DUTIES)), (rosatom, rng.choice(PARTNER_DUTIES))]
         code = f"DEMO-{i:03d}"
-        site = rng.choice(site_list) if rng.random() < 0.6 else None
         if code in existing:
+            if existing[code] != (site.pk if site else None):  # loaded before places and sites agreed
+                Project.objects.filter(partner=rosatom, code=code).update(site=site, title=title)
             continue
         project = Project(
             partner=rosatom,
