@@ -60,6 +60,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.tour_list_public(**filters), 12).get_page(request.GET.get("page"))
     selectors.attach_next_sessions(list(page.object_list))
     search_query = filters.get("q", "")
+    # Nothing found: how many the words alone find, and the soonest tours, so the page offers a next step.
+    relaxed_count, nearest = 0, []
+    if not page.object_list and filters:
+        if search_query and any(v for k, v in filters.items() if k != "q"):
+            relaxed_count = selectors.tour_list_public(q=search_query).count()
+        nearest = list(selectors.tour_list_public()[:3])
+        selectors.attach_next_sessions(nearest)
     return render(
         request,
         "tours/catalogue.html",
@@ -72,6 +79,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             else [],
             "season": selectors.current_season(),
             "filtered": bool(filters),
+            "relaxed_count": relaxed_count,
+            "nearest": nearest,
             "more_filters": any(
                 request.GET.get(k) for k in ("format", "industry", "district", "site", "date_from", "date_to", "age")
             ),
