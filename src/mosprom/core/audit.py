@@ -20,6 +20,8 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.db.models.signals import pre_save
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 
 def _real(actor: Any) -> Any:
@@ -85,3 +87,52 @@ def audit_event(*, actor: Any, action: str, obj: Model, data: dict[str, Any] | N
     )
     assert entry is not None
     return entry
+
+
+# The named actions, as the back-office shows them (audit_event's `action` codes; the parts name them, core only
+# words them). An action missing here is shown by its code.
+EVENT_LABELS: dict[str, Promise] = {
+    "tours.check_in": pgettext_lazy("audit event", "check-in"),
+    "tours.cancellation": pgettext_lazy("audit event", "registration cancelled"),
+    "tours.capacity_change": pgettext_lazy("audit event", "capacity changed"),
+    "tours.session_cancellation": pgettext_lazy("audit event", "session cancelled"),
+    "tours.session_rescheduled": pgettext_lazy("audit event", "session moved"),
+    "tours.erasure": pgettext_lazy("audit event", "visitor's data erased"),
+    "tours.waitlist_leave": pgettext_lazy("audit event", "left the waitlist"),
+    "tours.waitlist_offer": pgettext_lazy("audit event", "seats offered from the waitlist"),
+    "tours.waitlist_promotion": pgettext_lazy("audit event", "waitlist offer taken"),
+    "tours.tour_sent_to_moderation": pgettext_lazy("audit event", "tour sent for moderation"),
+    "tours.tour_published": pgettext_lazy("audit event", "tour published"),
+    "tours.tour_returned": pgettext_lazy("audit event", "tour returned to the host"),
+    "intake.release_imported": pgettext_lazy("audit event", "press release imported"),
+    "intake.fact_accepted": pgettext_lazy("audit event", "proposed fact accepted"),
+    "intake.fact_rejected": pgettext_lazy("audit event", "proposed fact rejected"),
+    "status_review_started": pgettext_lazy("audit event", "status application: review started"),
+    "status_verdict_added": pgettext_lazy("audit event", "status application: expert verdict added"),
+    "status_approved": pgettext_lazy("audit event", "status granted"),
+    "status_rejected": pgettext_lazy("audit event", "status application rejected"),
+    "status_flagged": pgettext_lazy("audit event", "status flagged: annual confirmation missing"),
+    "status_state_changed": pgettext_lazy("audit event", "status state changed"),
+    "agreement_terminated": pgettext_lazy("audit event", "agreement terminated"),
+    "roadmap_import": pgettext_lazy("audit event", "road map imported"),
+    "application_completeness": pgettext_lazy("audit event", "application submitted for the completeness check"),
+    "application_info_requested": pgettext_lazy("audit event", "application: more information requested"),
+    "application_draft": pgettext_lazy("audit event", "application returned to draft"),
+    "application_expert_review": pgettext_lazy("audit event", "application sent for expert review"),
+    "application_approved": pgettext_lazy("audit event", "application approved"),
+    "application_rejected": pgettext_lazy("audit event", "application rejected"),
+}
+DECISION_SUFFIXES: dict[str, Promise] = {
+    "_accepted": pgettext_lazy("audit event", "accepted"),
+    "_rejected": pgettext_lazy("audit event", "rejected"),
+}
+
+
+def event_label(code: str) -> str:
+    """A named action in words («отметка о приходе»); a company's accepted or rejected request by its outcome."""
+    if code in EVENT_LABELS:
+        return str(EVENT_LABELS[code])
+    for suffix, label in DECISION_SUFFIXES.items():
+        if code.endswith(suffix):
+            return str(label)
+    return code
