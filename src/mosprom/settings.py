@@ -155,6 +155,8 @@ RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMITS = {
     "registration": {"address": env.str("RATE_LIMIT_REGISTRATION_ADDRESS", default="30/h"), "email": "5/h"},
     "waitlist": {"address": env.str("RATE_LIMIT_WAITLIST_ADDRESS", default="30/h"), "email": "5/h"},
+    # The company cabinet's request for access (by INN and e-mail).
+    "access_request": {"address": env.str("RATE_LIMIT_ACCESS_REQUEST_ADDRESS", default="10/h"), "email": "3/h"},
 }
 # Seats held (not yet confirmed) at once per session, per e-mail and per client address.
 RATE_LIMITS_SEATS_HELD_PER_EMAIL = env.int("RATE_LIMITS_SEATS_HELD_PER_EMAIL", default=30)
@@ -303,14 +305,12 @@ TOURS_FEEDBACK_WITHIN_DAYS = 14
 PARTNERSHIPS_MILESTONE_WARNING_DAYS = env.int("PARTNERSHIPS_MILESTONE_WARNING_DAYS", default=14)
 # An agreement in force that ends within this many days is «ending soon» (dashboard, pages, API).
 PARTNERSHIPS_AGREEMENT_EXPIRING_DAYS = env.int("PARTNERSHIPS_AGREEMENT_EXPIRING_DAYS", default=180)
-# The annual confirmation of a status for year N is due by this (month, day) of year N+1.
-REGISTRY_REPORT_DEADLINE = (4, 1)
 # A status in force that ends within this many days is «ending soon» (pages, API, operator lists).
 REGISTRY_STATUS_EXPIRING_DAYS = env.int("REGISTRY_STATUS_EXPIRING_DAYS", default=90)
-# Company cabinet: invitations, documents, deadlines of the operator's work queue, reminders, new hosts.
+# Company cabinet: invitations, documents, deadlines of the operator's work queue, new hosts. (The annual report's
+# deadline and reminders belong to each kind of status: StatusKind.report_month/report_day/report_reminder_days.)
 COMPANIES_INVITATION_DAYS = env.int("COMPANIES_INVITATION_DAYS", default=7)
 COMPANIES_DOCUMENT_MAX_BYTES = env.int("COMPANIES_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
-COMPANIES_REPORT_REMINDER_DAYS = (30, 7, 1)
 COMPANIES_REVIEW_DAYS = {"access": 5, "profile": 10, "production": 10, "report": 20, "host": 14, "application": 30}
 COMPANIES_NEW_HOST_MODERATED_TOURS = 2
 

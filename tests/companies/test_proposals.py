@@ -16,6 +16,7 @@ from mosprom.companies import rules, selectors, services
 from mosprom.companies.models import HostCapability, ProductionReport
 from mosprom.core import periodic
 from mosprom.core.errors import Forbidden, Refused
+from mosprom.registry import rules as registry_rules
 from mosprom.registry import services as registry_services
 from mosprom.registry.models import Membership, Production, Status
 from mosprom.registry.roles import host_organisation_ids
@@ -122,8 +123,9 @@ def test_annual_report_is_filed_and_reviewed(rep_a: Any, status_a: Status, opera
         )
 
 
-def test_late_report_is_flagged(rep_a: Any, status_a: Status, settings: Any) -> None:
-    settings.REGISTRY_REPORT_DEADLINE = (3, 1)
+def test_late_report_is_flagged(rep_a: Any, status_a: Status) -> None:
+    status_a.kind.report_month, status_a.kind.report_day = 3, 1
+    registry_services.status_kind_save(kind=status_a.kind)
     filing = services.annual_report_file(
         actor=rep_a,
         status=status_a,
@@ -134,10 +136,13 @@ def test_late_report_is_flagged(rep_a: Any, status_a: Status, settings: Any) -> 
         submitted_on=date(2026, 3, 2),
     )
     assert filing.late
+    status_a.refresh_from_db()
+    assert status_a.state == Status.State.FLAGGED and "1 марта 2026" in status_a.flag_reason
+    assert selectors.work_queue(kind="report")["items"][0].flags == ["опоздание на 1 день"]
 
 
 def test_report_reminders_are_sent_once_per_window(rep_a: Any, status_a: Status) -> None:
-    deadline = selectors.status_report_deadline(status_a, 2025)
+    deadline = registry_rules.status_report_deadline(status_a, 2025)
     assert deadline == date(2026, 4, 1)
     assert services.report_reminders_send(today=date(2026, 2, 1)) == 0  # more than 30 days ahead
     assert services.report_reminders_send(today=date(2026, 3, 5)) == 1

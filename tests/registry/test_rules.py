@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,9 +116,10 @@ def test_approval_sets_the_term_by_the_rule(make_org: Any, kind: StatusKind) -> 
     assert status.valid_until == date(2031, 2, 28)
 
 
-def test_report_deadline_is_one_rule_for_the_check(make_org: Any, kind: StatusKind, settings: Any) -> None:
-    settings.REGISTRY_REPORT_DEADLINE = (5, 15)
-    assert rules.report_deadline(2024) == date(2025, 5, 15)
+def test_report_deadline_is_one_rule_for_the_check(make_org: Any, kind: StatusKind) -> None:
+    kind.report_month, kind.report_day = 5, 15
+    services.status_kind_save(kind=kind)
+    assert rules.report_deadline(kind, 2024) == date(2025, 5, 15)
     status = Status.objects.create(
         kind=kind, holder=make_org(), granted_on=date(2023, 1, 1), obliged_jobs=5, obliged_investment=Decimal("0")
     )
@@ -126,10 +128,45 @@ def test_report_deadline_is_one_rule_for_the_check(make_org: Any, kind: StatusKi
     owing = set(Status.objects.filter(rules.status_owes_report_q(2024)).values_list("pk", flat=True))
     assert owing == {status.pk}
     # the service flags exactly when the rule says the report is overdue
-    assert not rules.report_overdue(2024, date(2025, 5, 15), filed=False)
+    deadline = rules.status_report_deadline(status, 2024)
+    assert not rules.report_overdue(deadline, date(2025, 5, 15), filed=False)
     assert services.status_confirmation_check(year=2024, today=date(2025, 5, 15)) == []
-    assert rules.report_overdue(2024, date(2025, 5, 16), filed=False)
+    assert rules.report_overdue(deadline, date(2025, 5, 16), filed=False)
     assert services.status_confirmation_check(year=2024, today=date(2025, 5, 16)) == [status.pk]
+    status.refresh_from_db()
+    assert "15 мая 2025" in status.flag_reason and status.flagged_at is not None
+
+
+def test_each_kind_has_its_own_deadline(make_org: Any, kind: StatusKind) -> None:
+    """Two kinds, two deadlines: on 2 April the technopark's report is overdue, the SEZ resident's is not."""
+    sez = StatusKind.objects.create(code="sez-resident", name="Резидент ОЭЗ", report_month=6, report_day=30)
+    technopark = Status.objects.create(kind=kind, holder=make_org(), granted_on=date(2023, 1, 1), obliged_jobs=5)
+    resident = Status.objects.create(kind=sez, holder=make_org(), granted_on=date(2023, 1, 1), obliged_jobs=5)
+    assert rules.status_report_deadline(technopark, 2024) == date(2025, 4, 1)  # the model's default
+    assert rules.status_report_deadline(resident, 2024) == date(2025, 6, 30)
+    assert services.status_confirmation_check(year=2024, today=date(2025, 4, 2)) == [technopark.pk]
+    assert services.status_confirmation_check(year=2024, today=date(2025, 7, 1)) == [resident.pk]
+
+
+def test_reminder_days_and_a_deadline_every_year_has(kind: StatusKind) -> None:
+    kind.report_reminder_days = "7,30,1,7"
+    assert rules.report_reminder_days(kind) == (30, 7, 1)
+    kind.report_month, kind.report_day = 2, 29
+    with pytest.raises(ValidationError) as info:
+        services.status_kind_save(kind=kind)
+    assert "report_day" in info.value.error_dict
+    kind.report_month, kind.report_day, kind.report_reminder_days = 2, 28, "30; 7"
+    with pytest.raises(ValidationError) as info:
+        services.status_kind_save(kind=kind)
+    assert "report_reminder_days" in info.value.error_dict
+
+
+def test_late_and_days_overdue() -> None:
+    deadline = date(2025, 4, 1)
+    assert not rules.report_late(submitted_on=deadline, deadline=deadline)
+    assert rules.report_late(submitted_on=date(2025, 4, 2), deadline=deadline)
+    assert rules.report_days_overdue(deadline, date(2025, 4, 11)) == 10
+    assert rules.report_days_overdue(deadline, date(2025, 3, 1)) == 0
 
 
 def test_operator_lists_use_the_same_rules(statuses: dict[str, Status], make_org: Any, kind: StatusKind) -> None:

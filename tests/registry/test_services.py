@@ -172,14 +172,58 @@ def test_confirmation_check_flags_missing_after_deadline_only(make_org: Any, tec
     assert "2024" in missing.flag_reason and "1 апреля 2025" in missing.flag_reason
 
 
-def test_confirmation_check_flags_failing_report(make_org: Any, technopark_kind: Any) -> None:
+def test_failing_report_flags_at_once_and_the_check_agrees(make_org: Any, technopark_kind: Any) -> None:
     good, failing = _granted(make_org, technopark_kind), _granted(make_org, technopark_kind)
-    services.annual_report_submit(status=good, year=2024, jobs=100, productions_launched=2, investment=300)
-    services.annual_report_submit(status=failing, year=2024, jobs=50, productions_launched=2, investment=300)
-    flagged = services.status_confirmation_check(year=2024, today=date(2025, 2, 1))
-    assert flagged == [failing.pk]
+    services.annual_report_submit(
+        status=good, year=2024, jobs=100, productions_launched=2, investment=300, submitted_on=date(2025, 2, 1)
+    )
+    services.annual_report_submit(
+        status=failing, year=2024, jobs=50, productions_launched=2, investment=300, submitted_on=date(2025, 2, 1)
+    )
+    good.refresh_from_db()
     failing.refresh_from_db()
+    assert good.state == Status.State.ACTIVE
+    assert failing.state == Status.State.FLAGGED and failing.flagged_at is not None
     assert "50" in failing.flag_reason and "100" in failing.flag_reason
+    # the daily check flags the same status (were it unflagged), never the good one
+    assert services.status_confirmation_check(year=2024, today=date(2025, 2, 1)) == []
+    services.status_update(status=failing, state=Status.State.ACTIVE)
+    failing.refresh_from_db()
+    assert failing.flagged_at is None
+    assert services.status_confirmation_check(year=2024, today=date(2025, 2, 1)) == [failing.pk]
+
+
+def test_late_report_flags_the_status_and_keeps_earlier_reasons(make_org: Any, technopark_kind: Any) -> None:
+    status = _granted(make_org, technopark_kind)
+    assert services.status_confirmation_check(year=2024, today=date(2025, 4, 2)) == [status.pk]
+    status.refresh_from_db()
+    flagged_at = status.flagged_at
+    services.annual_report_submit(
+        status=status, year=2024, jobs=120, productions_launched=2, investment=300, submitted_on=date(2025, 4, 10)
+    )
+    status.refresh_from_db()
+    reasons = status.flag_reason.splitlines()
+    assert len(reasons) == 2 and "1 апреля 2025" in reasons[0]
+    assert "10 апреля 2025" in reasons[1] and "после срока" in reasons[1]
+    assert status.flagged_at == flagged_at  # flagged since the first reason
+    on_time = _granted(make_org, technopark_kind)
+    services.annual_report_submit(
+        status=on_time, year=2024, jobs=120, productions_launched=2, investment=300, submitted_on=date(2025, 4, 1)
+    )
+    on_time.refresh_from_db()
+    assert on_time.state == Status.State.ACTIVE and on_time.flag_reason == ""
+
+
+def test_status_flag_only_for_a_held_status(make_org: Any, technopark_kind: Any) -> None:
+    status = _granted(make_org, technopark_kind)
+    services.status_flag(status=status, reason="Отчёт за 2024 год возвращён", year=2024)
+    services.status_flag(status=status, reason="Отчёт за 2024 год возвращён", year=2024)  # the same reason once
+    status.refresh_from_db()
+    assert status.state == Status.State.FLAGGED and status.flag_reason == "Отчёт за 2024 год возвращён"
+    services.status_update(status=status, state=Status.State.REVOKED)
+    services.status_flag(status=status, reason="Ещё причина", year=2024)
+    status.refresh_from_db()
+    assert status.state == Status.State.REVOKED
 
 
 def test_periodic_task_is_registered_and_runs(make_org: Any, technopark_kind: Any) -> None:

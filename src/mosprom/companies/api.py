@@ -214,8 +214,12 @@ class StatusOut(Schema):
     state: str
     granted_on: date
     valid_until: date | None = None
-    report_year: int | None = Field(None, description="The year whose report is due now.")
-    report_deadline: date | None = None
+    report_year: int | None = Field(
+        None, description="The year whose report is due now (this year's, ahead, when last year's is not owed)."
+    )
+    report_deadline: date | None = Field(None, description="The deadline of the kind of status for that report.")
+    report_open: bool = Field(True, description="False while that year has not ended: the report cannot be filed yet.")
+    report_asks_output: bool = Field(False, description="The kind of status asks for the year's output.")
     report_filed: bool = False
     report_overdue: bool = False
 
@@ -473,6 +477,8 @@ def list_statuses(request: HttpRequest) -> Any:
             "valid_until": d.status.valid_until,
             "report_year": d.year,
             "report_deadline": d.deadline,
+            "report_open": not d.upcoming,
+            "report_asks_output": d.asks_output,
             "report_filed": d.report is not None,
             "report_overdue": d.overdue,
         }

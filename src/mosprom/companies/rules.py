@@ -126,7 +126,10 @@ def invitation_problem(*, accepted: bool, revoked: bool, expires_at: datetime, n
 
 
 def reminder_due(*, deadline: date, today: date, days_before: tuple[int, ...]) -> int | None:
-    """The reminder window (days before the deadline) that applies today, if any."""
+    """The reminder window (days before the deadline) that applies today, if any.
+
+    The windows are the kind of status's (`registry.rules.report_reminder_days`); lateness and overdue reports
+    are the registry's rules too."""
     left = (deadline - today).days
     if left < 0:
         return None
@@ -134,10 +137,6 @@ def reminder_due(*, deadline: date, today: date, days_before: tuple[int, ...]) -
         if left <= days:
             return days
     return None
-
-
-def report_is_late(*, submitted_on: date, deadline: date) -> bool:
-    return submitted_on > deadline
 
 
 # --- the work queue ------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from mosprom.core.roles import is_operator
 from mosprom.registry import rules as registry_rules
@@ -88,51 +88,72 @@ def kind_terms(kind: StatusKind) -> StatusKindTerms:
     return terms or StatusKindTerms(kind=kind, questions=list(rules.DEFAULT_QUESTIONS))
 
 
-def status_report_deadline(status: Status, year: int) -> date:
-    """The registry's rule (one deadline for every kind, setting REGISTRY_REPORT_DEADLINE)."""
-    return registry_rules.report_deadline(year)
-
-
 def status_kinds() -> QuerySet[StatusKind]:
     return StatusKind.objects.order_by("name")
 
 
 @dataclass
 class ReportDue:
+    """The report a status owes now (last year's), or, when that is settled, the next one (this year's)."""
+
     status: Status
     year: int
     deadline: date
     report: AnnualReport | None
     overdue: bool
     failing: bool
+    days_left: int = 0  # until the deadline (0 once it has passed)
+    days_overdue: int = 0
+    upcoming: bool = False  # the year has not ended: the report cannot be filed yet
+
+    @property
+    def asks_output(self) -> bool:
+        return bool(self.status.kind.report_asks_output)
 
 
 def reports_due(organisation: Organisation, *, today: date | None = None) -> list[ReportDue]:
-    """For each current status: last year's report, its deadline, and whether it is late or failing."""
+    """For each current status with obligations: last year's report, its kind's deadline, and whether it is late or
+    failing; a status that owes nothing for last year (granted this year) shows this year's report ahead."""
     today = today or timezone.localdate()
     year = today.year - 1
     statuses = list(
         Status.objects.filter(holder=organisation)
         .exclude(state__in=[Status.State.REVOKED, Status.State.EXPIRED])
-        .select_related("kind", "kind__terms", "site")
+        .select_related("kind", "site")
         .prefetch_related(Prefetch("reports", queryset=AnnualReport.objects.filter(year=year)))
     )
     out = []
     for s in statuses:
-        if not registry_rules.status_owes_report(s, year):
-            continue
-        report = next(iter(s.reports.all()), None)
-        deadline = status_report_deadline(s, year)
-        out.append(
-            ReportDue(
-                status=s,
-                year=year,
-                deadline=deadline,
-                report=report,
-                overdue=registry_rules.report_overdue(year, today, filed=report is not None),
-                failing=report is not None and not report.meets_obligations,
+        if registry_rules.status_owes_report(s, year):
+            report = next(iter(s.reports.all()), None)
+            deadline = registry_rules.status_report_deadline(s, year)
+            overdue = registry_rules.report_overdue(deadline, today, filed=report is not None)
+            out.append(
+                ReportDue(
+                    status=s,
+                    year=year,
+                    deadline=deadline,
+                    report=report,
+                    overdue=overdue,
+                    failing=report is not None and not report.meets_obligations,
+                    days_left=max((deadline - today).days, 0),
+                    days_overdue=registry_rules.report_days_overdue(deadline, today) if overdue else 0,
+                )
             )
-        )
+        elif registry_rules.status_owes_report(s, today.year):
+            deadline = registry_rules.status_report_deadline(s, today.year)
+            out.append(
+                ReportDue(
+                    status=s,
+                    year=today.year,
+                    deadline=deadline,
+                    report=None,
+                    overdue=False,
+                    failing=False,
+                    days_left=(deadline - today).days,
+                    upcoming=True,
+                )
+            )
     return out
 
 
@@ -343,18 +364,36 @@ def work_queue(
             .filter(org_q)
             .select_related("organisation", "report", "report__status__kind")
         ):
+            deadline = registry_rules.status_report_deadline(f.report.status, f.report.year)
+            figures = _(
+                "jobs %(jobs)s of %(ojobs)s, productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s"
+            ) % {
+                "jobs": f.report.jobs,
+                "ojobs": f.report.status.obliged_jobs,
+                "prods": f.report.productions_launched,
+                "oprods": f.report.status.obliged_productions,
+                "inv": f.report.investment,
+                "oinv": f.report.status.obliged_investment,
+            }
+            if f.output is not None:
+                figures += ", " + _("output %(output)s") % {"output": f.output}
             item = WorkItem(
                 "report",
                 f.pk,
                 f.organisation.short_name,
                 f"{f.report.status.kind.name}, {f.report.year}",
-                f"{f.report.jobs} / {f.report.productions_launched} / {f.report.investment}",
+                f"{figures}; " + _("due by %(deadline)s") % {"deadline": date_format(deadline, "j E Y")},
                 f.created_at,
                 _days("report"),
                 dec_actions,
             )
             if f.late:
-                item.flags.append(str(pgettext_lazy("report", "late")))
+                days_late = registry_rules.report_days_overdue(deadline, f.report.submitted_on)
+                item.flags.append(
+                    ngettext("late by %(n)s day", "late by %(n)s days", days_late) % {"n": days_late}
+                    if days_late
+                    else str(pgettext_lazy("report", "late"))
+                )
             if not f.report.meets_obligations:
                 item.flags.append(str(_("fails the obligations")))
             items.append(item)
@@ -392,8 +431,68 @@ def work_queue(
     }
 
 
-def flagged_statuses() -> QuerySet[Status]:
-    return Status.objects.filter(state=Status.State.FLAGGED).select_related("kind", "holder")
+def flagged_statuses(*, now: datetime | None = None) -> list[Status]:
+    """Statuses flagged for review, longest waiting first, each with `age` (days since it was flagged)."""
+    now = now or timezone.now()
+    statuses = list(
+        Status.objects.filter(state=Status.State.FLAGGED)
+        .select_related("kind", "holder")
+        .order_by(F("flagged_at").asc(nulls_first=True), "pk")
+    )
+    for s in statuses:
+        s.age = rules.age_days(s.flagged_at, now) if s.flagged_at else None  # type: ignore[attr-defined]
+    return statuses
+
+
+@dataclass
+class OverdueReport:
+    status: Status
+    year: int
+    deadline: date
+    days_overdue: int
+
+
+@dataclass
+class KindDeadline:
+    kind: StatusKind
+    deadline: date  # for last year's report
+    reminder_days: tuple[int, ...]
+    review_days: int
+    owing: int = 0
+    filed: int = 0
+    overdue: int = 0
+
+
+def report_deadlines(*, today: date | None = None) -> dict[str, Any]:
+    """The operator's view of the annual reports: per kind of status its deadline for last year's report, how many
+    statuses owe it, how many filed and how many are overdue; and the overdue ones, most overdue first."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    filed = set(AnnualReport.objects.filter(year=year).values_list("status_id", flat=True))
+    terms = kind_terms_map()
+    kinds = {
+        k.pk: KindDeadline(
+            kind=k,
+            deadline=registry_rules.report_deadline(k, year),
+            reminder_days=registry_rules.report_reminder_days(k),
+            review_days=terms[k.pk].review_days if k.pk in terms else _days("application"),
+        )
+        for k in StatusKind.objects.order_by("name")
+    }
+    overdue: list[OverdueReport] = []
+    owing = Status.objects.filter(registry_rules.status_owes_report_q(year)).select_related("kind", "holder")
+    for status in owing:
+        row = kinds[status.kind_id]
+        row.owing += 1
+        if status.pk in filed:
+            row.filed += 1
+        elif registry_rules.report_overdue(row.deadline, today, filed=False):
+            row.overdue += 1
+            overdue.append(
+                OverdueReport(status, year, row.deadline, registry_rules.report_days_overdue(row.deadline, today))
+            )
+    overdue.sort(key=lambda o: (-o.days_overdue, o.status.holder.short_name))
+    return {"year": year, "kinds": list(kinds.values()), "overdue_reports": overdue}
 
 
 def kind_terms_map() -> dict[int, StatusKindTerms]:

@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mosprom.core.api_auth import api_token_create
@@ -951,6 +952,18 @@ def annual_report_file(
     today = submitted_on or timezone.localdate()
     if year >= today.year:
         raise ValidationError({"year": [ValidationError(_("Report a year that has ended."), code="future_year")]})
+    if output is None and status.kind.report_asks_output:
+        raise ValidationError(
+            {
+                "output": [
+                    ValidationError(
+                        _("State the year's output: the report for «%(kind)s» asks for it.")
+                        % {"kind": status.kind.name},
+                        code="required",
+                    )
+                ]
+            }
+        )
     report = registry_services.annual_report_submit(
         actor=actor,
         status=status,
@@ -964,7 +977,9 @@ def annual_report_file(
         organisation=status.holder,
         report=report,
         output=Decimal(output) if output is not None else None,
-        late=rules.report_is_late(submitted_on=today, deadline=selectors.status_report_deadline(status, year)),
+        late=registry_rules.report_late(
+            submitted_on=today, deadline=registry_rules.status_report_deadline(status, year)
+        ),
         proposed_by=actor,
         is_demo=is_demo,
     )
@@ -978,6 +993,13 @@ def report_filing_decide(*, actor: Any, filing: ReportFiling, accept: bool, comm
     _decide(item, actor=actor, accept=accept, comment=comment)
     item.save()
     report: AnnualReport = item.report
+    if not accept:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("The annual report for %(year)s was returned: %(comment)s") % {
+                "year": report.year,
+                "comment": item.decision_comment,
+            }
+        registry_services.status_flag(status=report.status, reason=reason, year=report.year, actor=actor)
     _notify(
         organisation=item.organisation,
         key=f"report:{item.pk}:decided",
@@ -994,32 +1016,44 @@ def report_filing_decide(*, actor: Any, filing: ReportFiling, accept: bool, comm
 
 
 def report_reminders_send(*, today: date | None = None) -> int:
-    """E-mail each status holder whose report for last year is due soon and not yet filed. Idempotent."""
+    """E-mail each status holder whose report for last year is due soon and not yet filed. Idempotent.
+
+    The deadline and the reminder windows are those of the status's kind (registry rules)."""
     today = today or timezone.localdate()
     year = today.year - 1
-    windows = tuple(settings.COMPANIES_REPORT_REMINDER_DAYS)
     filed = set(AnnualReport.objects.filter(year=year).values_list("status_id", flat=True))
     sent = 0
     statuses = Status.objects.filter(registry_rules.status_owes_report_q(year)).select_related("kind", "holder")
     for status in statuses:
         if status.pk in filed:
             continue
-        deadline = selectors.status_report_deadline(status, year)
+        deadline = registry_rules.status_report_deadline(status, year)
+        windows = registry_rules.report_reminder_days(status.kind)
         window = rules.reminder_due(deadline=deadline, today=today, days_before=windows)
         if window is None:
             continue
+        figures = [_("jobs"), _("new productions"), _("investment")]
+        if status.kind.report_asks_output:
+            figures.append(_("output"))
         with transaction.atomic():
             sent += _notify(
                 organisation=status.holder,
                 key=f"report-reminder:{status.pk}:{year}:{window}",
                 subject=_("The annual report for «%(kind)s» is due by %(deadline)s")
-                % {"kind": status.kind.name, "deadline": deadline.strftime("%d.%m.%Y")},
+                % {"kind": status.kind.name, "deadline": date_format(deadline, "j E Y")},
                 lines=[
+                    _("File the report for %(year)s in the company cabinet: %(figures)s.")
+                    % {"year": year, "figures": ", ".join(str(f) for f in figures)},
                     _(
-                        "File the report for %(year)s in the company cabinet: jobs, new productions, investment and output."
+                        "Your obligations: %(jobs)s jobs, %(prods)s new productions, "
+                        "%(inv)s million roubles of investment."
                     )
-                    % {"year": year},
-                    _("A missing or failing report flags the status for the department's review."),
+                    % {
+                        "jobs": status.obliged_jobs,
+                        "prods": status.obliged_productions,
+                        "inv": status.obliged_investment,
+                    },
+                    _("A missing, late or failing report flags the status for the department's review."),
                 ],
                 link=_link("companies:report_new", status=status.pk),
             )

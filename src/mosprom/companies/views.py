@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mosprom.core.errors import Forbidden, NotFound, Refused
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
+from mosprom.registry import rules as registry_rules
 from mosprom.registry.models import Organisation, Status
 
 from . import selectors, services
@@ -305,7 +307,9 @@ def host_apply(request: HttpRequest, org: int) -> HttpResponse:
 def report_new(request: HttpRequest, status: int) -> HttpResponse:
     obj = get_object_or_404(Status.objects.select_related("kind", "holder"), pk=status)
     rep = _rep(request, obj.holder_id)
-    form = AnnualReportForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    year = timezone.localdate().year - 1
+    form = AnnualReportForm(request.POST or None, initial={"year": year})
+    form.fields["output"].required = obj.kind.report_asks_output
     if request.method == "POST" and form.is_valid():
         try:
             services.annual_report_file(actor=request.user, status=obj, **form.cleaned_data)
@@ -322,7 +326,10 @@ def report_new(request: HttpRequest, status: int) -> HttpResponse:
             "organisation": rep.organisation,
             "status": obj,
             "title": _("Annual report: %(kind)s") % {"kind": obj.kind.name},
-            "hint": _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
+            "hint": _("The report for %(year)s is due by %(deadline)s.")
+            % {"year": year, "deadline": date_format(registry_rules.status_report_deadline(obj, year), "j E Y")}
+            + " "
+            + _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
             % {"jobs": obj.obliged_jobs, "prods": obj.obliged_productions, "inv": obj.obliged_investment},
         },
     )
@@ -457,6 +464,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "q": request.GET.get("q", ""),
             "flagged": selectors.flagged_statuses(),
             "invite_form": OperatorInviteForm(),
+            **selectors.report_deadlines(),
         }
     )
     return render(request, "companies/operator/queue.html", data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -308,9 +310,23 @@ class MembershipAdmin(OperatorAdmin):
 
 @admin.register(StatusKind)
 class StatusKindAdmin(OperatorAdmin):
-    list_display = ("name", "code", "term_years")
+    list_display = ("name", "code", "term_years", "report_due")
     search_fields = ("name", "name_en", "code")
-    service_fields = {"code", "name", "name_en", "benefits", "term_years"}
+    service_fields = {
+        "code",
+        "name",
+        "name_en",
+        "benefits",
+        "term_years",
+        "report_month",
+        "report_day",
+        "report_reminder_days",
+        "report_asks_output",
+    }
+
+    @admin.display(description=gettext_lazy("annual report due"))
+    def report_due(self, obj: StatusKind) -> str:
+        return date_format(date(2001, obj.report_month, obj.report_day), "j E")
 
     def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
         return services.status_kind_save(kind=StatusKind(**fields), actor=actor)
@@ -365,7 +381,7 @@ class StatusAdmin(OperatorAdmin):
     search_fields = ("holder__short_name", "number", "site__name")
     autocomplete_fields = ("holder", "site", "kind")
     list_select_related = ("kind", "holder", "site")
-    readonly_fields = ("flag_reason",)
+    readonly_fields = ("flag_reason", "flagged_at")
     inlines = [AnnualReportInline]
     actions = ["run_confirmation_check"]
     service_fields = services.STATUS_FIELDS

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -297,6 +298,28 @@ class StatusKind(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     benefits = models.TextField(_("benefits"), blank=True)
     term_years = models.PositiveSmallIntegerField(_("term, years"), null=True, blank=True)
+    # The annual report for a calendar year is due by this day of the following year (registry.rules).
+    report_month = models.PositiveSmallIntegerField(
+        _("annual report due: month"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The report for a year is due by this day and month of the following year."),
+    )
+    report_day = models.PositiveSmallIntegerField(
+        _("annual report due: day"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    report_reminder_days = models.CharField(
+        _("reminders, days before the deadline"),
+        max_length=60,
+        default="30,7,1",
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Days before the deadline when the holder is reminded, for example 30,7,1."),
+    )
+    report_asks_output = models.BooleanField(
+        _("the report states the output"),
+        default=False,
+        help_text=_("The holder states the year's output, million roubles, besides jobs, productions and investment."),
+    )
 
     class Meta:
         verbose_name = _("kind of status")
@@ -305,6 +328,15 @@ class StatusKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            date(2001, self.report_month or 1, self.report_day or 1)  # a day every year has (not 29 February)
+        except ValueError:
+            raise ValidationError(
+                {"report_day": [ValidationError(_("This month has no such day every year."), code="invalid")]}
+            ) from None
 
 
 class Obligations(models.Model):
@@ -339,6 +371,7 @@ class Status(TimeStampedModel, Obligations):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     flag_reason = models.TextField(_("why flagged"), blank=True)
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
 
     class Meta:

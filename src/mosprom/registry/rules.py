@@ -1,11 +1,12 @@
 """The registry's rules, in one place: a status's term (when it ends, whether it is in force, days left,
 whether it ends soon) and the annual confirmation (its deadline, whether a report meets the obligations,
-whether a status owes one).
+whether a status owes one, when it is late and when its holder is reminded).
 
 Pure decisions: no writes, no request. Where lists are filtered in the database, the `Q` form sits right
 beside the plain rule; tests/registry/test_rules.py checks that both agree.
 
-Settings: `REGISTRY_REPORT_DEADLINE` (month, day of the following year), `REGISTRY_STATUS_EXPIRING_DAYS`.
+The report deadline comes from the kind of status (`StatusKind.report_month`, `report_day`: that day of the year
+after the reported one; `report_reminder_days`: when the holder is reminded). Setting: `REGISTRY_STATUS_EXPIRING_DAYS`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import Q
 from mosprom.core.dates import add_years
 
 if TYPE_CHECKING:
-    from .models import Status
+    from .models import Status, StatusKind
 
 # = Status.State values
 ACTIVE, FLAGGED, REVOKED, EXPIRED = "active", "flagged", "revoked", "expired"
@@ -83,10 +84,19 @@ def status_expiring_q(today: date, *, prefix: str = "") -> Q:
 # --- the annual confirmation -----------------------------------------------------------------
 
 
-def report_deadline(year: int) -> date:
-    """The last day to confirm a status for `year` (by default 1 April of the following year)."""
-    month, day = settings.REGISTRY_REPORT_DEADLINE
-    return date(year + 1, month, day)
+def report_deadline(kind: StatusKind, year: int) -> date:
+    """The last day to confirm a status of `kind` for the calendar year `year`: the kind's day of the next year."""
+    return date(year + 1, kind.report_month, kind.report_day)
+
+
+def status_report_deadline(status: Status, year: int) -> date:
+    return report_deadline(status.kind, year)
+
+
+def report_reminder_days(kind: StatusKind) -> tuple[int, ...]:
+    """The days before the deadline when the holder is reminded, largest first (`"30,7,1"` → (30, 7, 1))."""
+    days = {int(part) for part in str(kind.report_reminder_days or "").split(",") if part.strip().isdigit()}
+    return tuple(sorted(days, reverse=True))
 
 
 def status_has_obligations(status: Status) -> bool:
@@ -111,9 +121,18 @@ def status_owes_report_q(year: int) -> Q:
     )
 
 
-def report_overdue(year: int, today: date, *, filed: bool) -> bool:
-    """A report owed for `year` is overdue once its deadline has passed and none is filed."""
-    return not filed and today > report_deadline(year)
+def report_overdue(deadline: date, today: date, *, filed: bool) -> bool:
+    """A report owed is overdue once its deadline has passed and none is filed."""
+    return not filed and today > deadline
+
+
+def report_days_overdue(deadline: date, today: date) -> int:
+    return max((today - deadline).days, 0)
+
+
+def report_late(*, submitted_on: date, deadline: date) -> bool:
+    """A report filed after its deadline is late (and flags the status, as a missing one does)."""
+    return submitted_on > deadline
 
 
 def report_meets_obligations(*, status: Status, jobs: int, productions_launched: int, investment: Decimal) -> bool:

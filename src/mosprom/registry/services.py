@@ -34,6 +34,8 @@ from .models import (
 )
 from .validators import validate_inn, validate_ogrn
 
+FLAGGED = Status.State.FLAGGED
+
 SITE_FIELDS = {
     "name",
     "slug",
@@ -499,35 +501,89 @@ def annual_report_submit(
         )
         _clean(report)
         report.save()
+        _flag_report_problems(status, report, actor)
         return report
 
 
+def _failing_reason(status: Status, report: AnnualReport) -> str:
+    return _(
+        "The confirmation for %(year)s does not meet the obligations: jobs %(jobs)s of %(ojobs)s, "
+        "new productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s million roubles."
+    ) % {
+        "year": report.year,
+        "jobs": report.jobs,
+        "ojobs": status.obliged_jobs,
+        "prods": report.productions_launched,
+        "oprods": status.obliged_productions,
+        "inv": report.investment,
+        "oinv": status.obliged_investment,
+    }
+
+
+def _flag_report_problems(status: Status, report: AnnualReport, actor: Any) -> None:
+    """A late or failing report flags a held status at once, as the daily check does for a missing one."""
+    if status.state not in rules.HOLDING_STATES:
+        return
+    deadline = rules.status_report_deadline(status, report.year)
+    with translation.override(settings.LANGUAGE_CODE):
+        if rules.report_late(submitted_on=report.submitted_on, deadline=deadline):
+            _flag(
+                status,
+                actor,
+                report.year,
+                _("The confirmation for %(year)s was filed on %(filed)s, after the deadline of %(deadline)s.")
+                % {
+                    "year": report.year,
+                    "filed": date_format(report.submitted_on, "j E Y"),
+                    "deadline": date_format(deadline, "j E Y"),
+                },
+            )
+        if not report.meets_obligations:
+            _flag(status, actor, report.year, _failing_reason(status, report))
+
+
 def _flag(status: Status, actor: Any, year: int, reason: str) -> None:
+    """Flag the status for the operator; a status already flagged keeps its earlier reasons and its date."""
+    reasons = [line for line in status.flag_reason.splitlines() if line.strip()] if status.state == FLAGGED else []
+    if reason in reasons:
+        return
+    if status.state != FLAGGED or status.flagged_at is None:
+        status.flagged_at = timezone.now()
     status.state = Status.State.FLAGGED
-    status.flag_reason = reason
-    status.save(update_fields=["state", "flag_reason", "updated_at"])
+    status.flag_reason = "\n".join([*reasons, reason])
+    status.save(update_fields=["state", "flag_reason", "flagged_at", "updated_at"])
     audit_event(actor=actor, action="status_flagged", obj=status, data={"year": year})
 
 
 @transaction.atomic
+def status_flag(*, status: Status, reason: str, year: int, actor: Any = None) -> Status:
+    """Flag a held status for the operator's review (a returned annual report, for instance)."""
+    with acting_as(actor):
+        locked = Status.objects.select_for_update().get(pk=status.pk)
+        if locked.state in rules.HOLDING_STATES:
+            _flag(locked, actor, year, reason.strip())
+        return locked
+
+
+@transaction.atomic
 def status_confirmation_check(*, year: int | None = None, today: date | None = None, actor: Any = None) -> list[int]:
-    """Flag active statuses with obligations whose report for `year` is missing after the deadline or fails the obligations.
+    """Flag active statuses with obligations whose report for `year` is missing after its kind's deadline or fails.
 
     Idempotent: a flagged status is not flagged again. Returns the ids flagged in this run.
     """
     with acting_as(actor):
         today = today or timezone.localdate()
         year = year if year is not None else today.year - 1
-        deadline = rules.report_deadline(year)
         statuses = Status.objects.select_for_update().filter(
             rules.status_owes_report_q(year), state=Status.State.ACTIVE
         )
         reports = {r.status_id: r for r in AnnualReport.objects.filter(year=year, status__in=statuses)}
         flagged: list[int] = []
         with translation.override(settings.LANGUAGE_CODE):
-            for status in statuses:
+            for status in statuses.select_related("kind"):
                 report = reports.get(status.pk)
-                if report is None and rules.report_overdue(year, today, filed=False):
+                deadline = rules.status_report_deadline(status, year)
+                if report is None and rules.report_overdue(deadline, today, filed=False):
                     _flag(
                         status,
                         actor,
@@ -537,24 +593,7 @@ def status_confirmation_check(*, year: int | None = None, today: date | None = N
                     )
                     flagged.append(status.pk)
                 elif report is not None and not report.meets_obligations:
-                    _flag(
-                        status,
-                        actor,
-                        year,
-                        _(
-                            "The confirmation for %(year)s does not meet the obligations: jobs %(jobs)s of %(ojobs)s, "
-                            "new productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s million roubles."
-                        )
-                        % {
-                            "year": year,
-                            "jobs": report.jobs,
-                            "ojobs": status.obliged_jobs,
-                            "prods": report.productions_launched,
-                            "oprods": status.obliged_productions,
-                            "inv": report.investment,
-                            "oinv": status.obliged_investment,
-                        },
-                    )
+                    _flag(status, actor, year, _failing_reason(status, report))
                     flagged.append(status.pk)
         return flagged
 
@@ -658,6 +697,8 @@ def status_update(*, status: Status, actor: Any = None, **fields: Any) -> Status
         before = Status.objects.filter(pk=status.pk).values_list("state", flat=True).first()
         _apply(status, fields, STATUS_FIELDS)
         _clean(status)
+        if before != status.state:
+            status.flagged_at = timezone.now() if status.state == FLAGGED else None
         status.save()
         if before is not None and before != status.state:
             audit_event(
