@@ -2,6 +2,10 @@
 
 Each chart scales to its container through its viewBox; the figures are also in the accessible table printed
 under every chart, so the SVG is marked as an image with a title and a description pointing to that table.
+
+Every bar, segment and point is a `<g class="mark">` with its own `<title>` («2023, Резиденты: 35»: the browser's
+tooltip on hover) and, where the value is not printed beside it already, a `<text class="mark-value">` that
+analytics.css shows while the mark is hovered or the chart (focusable) has the keyboard focus.
 """
 
 from __future__ import annotations
@@ -36,12 +40,35 @@ def _nice_max(value: float) -> float:
     return float(10 * magnitude)
 
 
+def _tip(label: str, series_name: str, value: str, *, multi: bool) -> str:
+    """The tooltip of one mark: «2023: 35», or «2023, Резиденты: 35» when the chart has several series."""
+    return f"{label}, {series_name}: {value}" if multi else f"{label}: {value}"
+
+
+def _mark(tip: str, *shapes: str) -> str:
+    return f'<g class="mark"><title>{escape(tip)}</title>{"".join(shapes)}</g>'
+
+
+def _value(
+    x: float, y: float, text: str, *, anchor: str = "middle", fill: str = "#0b0c0c", hover_only: bool = False
+) -> str:
+    """A mark's value, hidden until the mark is hovered (or the chart focused, unless `hover_only`)."""
+    css = "mark-value mark-value-hover" if hover_only else "mark-value"
+    return (
+        f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" font-size="12" font-weight="700" text-anchor="{anchor}" '
+        f'fill="{fill}">{escape(text)}</text>'
+    )
+
+
 def _open(width: int, height: int, title: str, kind: str) -> tuple[str, list[str]]:
     uid = f"chart-{next(_ids)}"
-    description = _("The figures are in the table under the chart.")
+    description = _(
+        "Point at a bar or a point to see its value, or move the keyboard focus to the chart to show every value. "
+        "The figures are also in the table under the chart."
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="{uid}-t {uid}-d" class="svg-chart svg-chart-{kind}" '
+        f'role="img" tabindex="0" aria-labelledby="{uid}-t {uid}-d" class="svg-chart svg-chart-{kind}" '
         f'font-family="Inter, Segoe UI, Roboto, Arial, sans-serif">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(description)}</desc>',
@@ -101,26 +128,36 @@ def column_chart(
     bar_w = slot * 0.7 / (1 if stacked else max(len(series), 1))
     base_y = top + plot_h
     parts.append(f'<line x1="{left}" y1="{base_y}" x2="{width}" y2="{base_y}" stroke="#505a5f"/>')
+    multi = len(series) > 1
     for i, label in enumerate(labels):
         x0 = left + slot * i + slot * 0.15
         stack_top = float(base_y)
-        for s_index, (_name, values) in enumerate(series):
+        for s_index, (name, values) in enumerate(series):
             value = float(values[i] or 0)
             h = value * scale
             colour = PALETTE[s_index % len(PALETTE)]
+            tip = _tip(label, name, _fmt(values[i]), multi=multi)
             if stacked:
                 y = stack_top - h
-                parts.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>')
+                rect = f'<rect x="{x0:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>'
+                if h >= 16:  # the segment's value inside it, in white
+                    shown = _value(x0 + bar_w / 2, y + h / 2 + 4, _fmt(values[i]), fill="#ffffff")
+                else:  # too thin to hold it: beside the bar, on hover only (neighbours would overlap)
+                    shown = _value(x0 + bar_w + 3, y + h / 2 + 4, _fmt(values[i]), anchor="start", hover_only=True)
+                parts.append(_mark(tip, rect, shown))
                 stack_top = y
             else:
                 x = x0 + bar_w * s_index
                 y = base_y - h
-                parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>')
+                rect = f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>'
                 if len(series) == 1 or n <= 6:
-                    parts.append(
+                    shown = (
                         f'<text x="{x + bar_w / 2:.1f}" y="{y - 5:.1f}" font-size="13" text-anchor="middle" '
                         f'fill="#0b0c0c">{escape(_fmt(values[i]))}</text>'
                     )
+                else:
+                    shown = _value(x + bar_w / 2, y - 5, _fmt(values[i]), hover_only=True)
+                parts.append(_mark(tip, rect, shown))
         if stacked:
             total = sum(float(s[1][i] or 0) for s in series)
             parts.append(
@@ -164,16 +201,23 @@ def bar_chart(
     else:
         peak = max([float(v or 0) for _n, values in series for v in values] or [0])
     scale = plot_w / (peak or 1)
+    multi = len(series) > 1
     for i, label in enumerate(labels):
         parts.append(f'<text x="0" y="{y + 15}" font-size="15" fill="#0b0c0c">{escape(label)}</text>')
         bar_y = y + 20
         if stacked:
             x = 0.0
             total = 0.0
-            for s_index, (_name, values) in enumerate(series):
+            for s_index, (name, values) in enumerate(series):
                 w = float(values[i] or 0) * scale
                 colour = PALETTE[s_index % len(PALETTE)]
-                parts.append(f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="16" fill="{colour}"/>')
+                rect = f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="16" fill="{colour}"/>'
+                text = fmt(values[i])
+                if w >= 9 * len(text) + 6:  # the segment's value inside it, in white
+                    label_svg = _value(x + w / 2, bar_y + 12.5, text, fill="#ffffff")
+                else:  # too narrow: above the segment, on hover only
+                    label_svg = _value(x + w / 2, bar_y - 2, text, hover_only=True)
+                parts.append(_mark(_tip(label, name, text, multi=multi), rect, label_svg))
                 x += w
                 total += float(values[i] or 0)
             shown = int(total) if total == int(total) else total
@@ -181,14 +225,17 @@ def bar_chart(
                 f'<text x="{x + 6:.1f}" y="{bar_y + 13}" font-size="13" fill="#0b0c0c">{escape(fmt(shown))}</text>'
             )
         else:
-            for s_index, (_name, values) in enumerate(series):
+            for s_index, (name, values) in enumerate(series):
                 w = float(values[i] or 0) * scale
                 colour = PALETTE[s_index % len(PALETTE)]
                 row_y = bar_y + 16 * s_index
-                parts.append(f'<rect x="0" y="{row_y}" width="{w:.1f}" height="14" fill="{colour}"/>')
                 parts.append(
-                    f'<text x="{w + 6:.1f}" y="{row_y + 12}" font-size="13" fill="#0b0c0c">'
-                    f"{escape(fmt(values[i]))}</text>"
+                    _mark(
+                        _tip(label, name, fmt(values[i]), multi=multi),
+                        f'<rect x="0" y="{row_y}" width="{w:.1f}" height="14" fill="{colour}"/>',
+                        f'<text x="{w + 6:.1f}" y="{row_y + 12}" font-size="13" fill="#0b0c0c">'
+                        f"{escape(fmt(values[i]))}</text>",
+                    )
                 )
         y += group_h
     parts.append("</svg>")
@@ -220,7 +267,9 @@ def line_chart(
             f'<text x="{x:.1f}" y="{base_y + 38}" font-size="13" text-anchor="middle" fill="#0b0c0c">'
             f"{escape(label)}</text>"
         )
-    for s_index, (_name, values) in enumerate(series):
+    multi = len(series) > 1
+    marks: list[str] = []
+    for s_index, (name, values) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
         points: list[str] = []
         segments: list[list[str]] = [points]
@@ -232,19 +281,25 @@ def line_chart(
                 continue
             y = base_y - float(value) * scale
             points.append(f"{x:.1f},{y:.1f}")
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
             # the highest series at a point is labelled above it, the others below: labels never collide
             others = [float(v[i] or 0) for _n, v in series if i < len(v) and v[i] is not None]
             label_y = y - 9 if float(value) >= max(others) else y + 20
-            parts.append(
-                f'<text x="{x:.1f}" y="{label_y:.1f}" font-size="13" text-anchor="middle" fill="{colour}">'
-                f"{escape(_fmt(value))}</text>"
+            marks.append(
+                _mark(
+                    _tip(labels[i], name, _fmt(value), multi=multi),
+                    # a wider transparent disc under the dot: an easy target for the pointer
+                    f'<circle class="mark-target" cx="{x:.1f}" cy="{y:.1f}" r="11" fill="transparent"/>',
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>',
+                    f'<text x="{x:.1f}" y="{label_y:.1f}" font-size="13" text-anchor="middle" fill="{colour}">'
+                    f"{escape(_fmt(value))}</text>",
+                )
             )
         for segment in segments:
             if len(segment) > 1:
                 parts.append(
                     f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
                 )
+    parts.extend(marks)  # the points over every line, so a line never hides a point from the pointer
     if legend_h:
         parts.extend(_legend(series, height + 14, width))
     parts.append("</svg>")
