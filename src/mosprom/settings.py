@@ -356,6 +356,13 @@ CACHES = {
 if _cache_is_redis:
     # A node must not fail (or hang) because the cache is restarting: short timeouts, reconnect with back-off.
     CACHES["default"].setdefault("OPTIONS", {}).update(_redis_client_options())
+# Sessions: in the database by default; with the cache on Redis, "cached_db" — every node reads a session from
+# Redis (no database query per request) and writes it through to the database, so a Redis restart or eviction
+# logs nobody out. SESSION_ENGINE overrides either choice.
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db" if _cache_is_redis else "django.contrib.sessions.backends.db",
+)
 # KPI cache (analytics.cache): entries are keyed by a data version, so the timeout only bounds their lifetime.
 ANALYTICS_CACHE_ENABLED = env.bool("ANALYTICS_CACHE_ENABLED", default=True)
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 3600)

@@ -200,6 +200,29 @@ def limit_hits(key: str, hits: int, rate: str) -> dict[str, Any]:
     return {"refused": refused}
 
 
+def new_operator() -> dict[str, Any]:
+    """An operator (staff, operators group) who can log in with a password."""
+    from tests.factories import OperatorFactory
+
+    password = f"cluster-{_uid()}-pass"
+    user = OperatorFactory(username=f"cluster-operator-{_uid()}", password=password)
+    return {"username": user.username, "password": password}
+
+
+def session_stored(key: str) -> dict[str, Any]:
+    """Where the session `key` lives: the shared cache (Redis) and the database (cached_db writes both)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    return {
+        "engine": settings.SESSION_ENGINE,
+        "cache": cache.get(KEY_PREFIX + key) is not None,
+        "database": Session.objects.filter(session_key=key).exists(),
+    }
+
+
 def lag() -> dict[str, Any]:
     return {"lag": db_router.measure_lag(), "usable": db_router.replica_usable()}
 

@@ -5,14 +5,17 @@ through tests/cluster/probe.py run in the nodes' environment."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
@@ -40,6 +43,45 @@ def _register(cluster: Cluster, session: int, i: int, tag: str) -> tuple[int, st
         {"name": f"Посетитель {i}", "email": f"{tag}-{i}@example.com", "phone": "+7 495 123-45-67", "consent": True},
     )
     return status, str(body.get("code", ""))
+
+
+class _Browser:
+    """A client that keeps its cookies across web nodes and does not follow redirects. The nodes run the
+    production settings (Secure cookies) over plain HTTP on 127.0.0.1, so cookies are kept by hand."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, url: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+        """(status, Location, body) of a GET, or of a POST of `form`."""
+        parts = urllib.parse.urlsplit(url)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
+        try:
+            connection.request("GET" if form is None else "POST", parts.path or "/", body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+        finally:
+            connection.close()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in cookie.lower():
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return response.status, response.getheader("Location") or "", text
+
+    def csrf_token(self, url: str) -> str:
+        status, _, body = self.request(url)
+        assert status == 200, (url, status)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
 
 
 def _wait_for(check: Callable[[], bool], timeout: float) -> bool:
@@ -207,6 +249,35 @@ def test_an_edit_through_one_node_invalidates_the_kpis_of_the_other(cluster: Clu
     # The version lives in Redis: both nodes see the new figure at once (computed on the primary: too fresh).
     for node in (node2, node1):
         assert _request(f"{node}/api/v1/kpi/summary?year={year}")[1]["registry"]["organisations"] == after
+
+
+def test_a_login_on_one_web_node_is_valid_on_the_other(cluster: Cluster) -> None:
+    node1, node2 = cluster.web_urls
+    operator = cluster.probe("new_operator")
+    browser = _Browser()
+    token = browser.csrf_token(f"{node1}/accounts/login/")
+    status, location, _ = browser.request(
+        f"{node1}/accounts/login/",
+        {"csrfmiddlewaretoken": token, "username": operator["username"], "password": operator["password"]},
+    )
+    assert (status, location) == (302, "/accounts/welcome/")
+    key = browser.cookies["sessionid"]
+    # The session is in Redis (cached_db: read from the cache by every node) and written through to the database.
+    stored = cluster.probe("session_stored", key=key)
+    assert stored == {"engine": "django.contrib.sessions.backends.cached_db", "cache": True, "database": True}
+
+    # Node 2 knows the user: the back-office opens with their name, no redirect to the login page.
+    status, _, page = browser.request(f"{node2}/admin/")
+    assert status == 200
+    assert operator["username"] in page
+    # Logging out on node 2 ends the session on node 1 too.
+    token = browser.csrf_token(f"{node2}/admin/")
+    assert browser.request(f"{node2}/accounts/logout/", {"csrfmiddlewaretoken": token})[0] == 302
+    assert "sessionid" not in browser.cookies
+    browser.cookies["sessionid"] = key  # the old cookie, replayed
+    status, location, _ = browser.request(f"{node1}/admin/")
+    assert (status, location) == (302, "/admin/login/?next=/admin/")
+    assert cluster.probe("session_stored", key=key) == {**stored, "cache": False, "database": False}
 
 
 def test_rate_limit_counters_are_shared_by_every_process(cluster: Cluster) -> None:
