@@ -10,6 +10,7 @@
 #   scripts/cluster.sh processes   start any web node, worker or the scheduler that is not running
 #   scripts/cluster.sh restart-redis   stop Redis (it writes its append-only file) and start it again
 #   scripts/cluster.sh env      print the environment of the nodes (eval it to run manage.py against the cluster)
+#   scripts/cluster.sh commands print each process's command line (deploy/ must run the same: tests/cluster)
 #
 # Settings (environment): CLUSTER_DIR (var/cluster), CLUSTER_PORT_BASE (55400: web nodes +1 and +2, primary +32,
 # replica +33, Redis +79), WEB_WORKERS (gunicorn workers per node, 2), EMAIL_URL (files in $CLUSTER_DIR/mail),
@@ -27,6 +28,15 @@ PY=$ROOT/.venv/bin/python
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 REDIS_SERVER=$(command -v redis-server || true)
 start=$(date +%s%N)
+
+# What each process runs. deploy/ (systemd units, compose.yaml, Dockerfile) runs the same commands with the same
+# settings; tests/cluster/test_deploy_files.py compares them with `scripts/cluster.sh commands`.
+WEB_ARGS=(mosprom.wsgi --timeout 60 --graceful-timeout 10)
+WORKER_ARGS=(manage.py rqworker default --job-class django_tasks_rq.backend.Job --with-scheduler)
+SCHEDULER_ARGS=(manage.py run_periodic)
+PG_SETTINGS=(wal_level=replica max_wal_senders=5 hot_standby=on hot_standby_feedback=on)
+BASEBACKUP_ARGS=(-R -X stream -c fast)
+REDIS_ARGS=(--appendonly yes --appendfsync everysec --save "")
 
 elapsed() { local ms=$(( ($(date +%s%N) - start) / 1000000 )); printf '%d.%01d' $((ms / 1000)) $((ms % 1000 / 100)); }
 say() { printf 'cluster [%6ss] %s\n' "$(elapsed)" "$*" >&2; }
@@ -52,8 +62,8 @@ EOF
 }
 
 pg_opts() {
-  local o="-c listen_addresses=127.0.0.1 -p $1 -k $DIR/pg/sock -c max_connections=100"
-  o+=" -c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c hot_standby_feedback=on"
+  local o="-c listen_addresses=127.0.0.1 -p $1 -k $DIR/pg/sock -c max_connections=100" setting
+  for setting in "${PG_SETTINGS[@]}"; do o+=" -c $setting"; done
   [ "${CLUSTER_PG_FAST:-0}" = 1 ] && o+=" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
   echo "$o"
 }
@@ -65,8 +75,7 @@ pg_start() {  # data-dir port
 
 redis_start() {
   redis-cli -p "$REDIS" ping >/dev/null 2>&1 && return 0
-  "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS" --dir "$DIR/redis" --appendonly yes --appendfsync everysec \
-    --save "" --daemonize yes --pidfile "$DIR/run/redis.pid" --logfile "$DIR/log/redis.log"
+  "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS" --dir "$DIR/redis" "${REDIS_ARGS[@]}" --daemonize yes --pidfile "$DIR/run/redis.pid" --logfile "$DIR/log/redis.log"
   for _ in $(seq 100); do redis-cli -p "$REDIS" ping >/dev/null 2>&1 && return 0; sleep 0.05; done
   die "redis did not start"
 }
@@ -107,7 +116,7 @@ up() {
   # 3. The streaming replica: a base backup of the primary with its recovery settings (-R).
   if [ ! -f "$DIR/pg/replica/PG_VERSION" ]; then
     as_pg env PGPASSWORD=replicator "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PGP" -U replicator \
-      -D "$DIR/pg/replica" -R -X stream -c fast >"$DIR/log/basebackup.log" 2>&1
+      -D "$DIR/pg/replica" "${BASEBACKUP_ARGS[@]}" >"$DIR/log/basebackup.log" 2>&1
   fi
   pg_start "$DIR/pg/replica" "$PGR"
   say "replica on 127.0.0.1:$PGR (streaming from the primary)"
@@ -127,16 +136,17 @@ processes() {  # start whichever web node, worker or scheduler is not running, a
   local i port
   for i in 1 2; do
     port=$((BASE + i))
-    alive "$DIR/run/web$i.pid" || "$ROOT/.venv/bin/gunicorn" mosprom.wsgi -w "$WEB_WORKERS" -b "127.0.0.1:$port" \
+    # --capture-output: Django's log (stderr) goes to the node's log file, not to the daemon's /dev/null.
+    alive "$DIR/run/web$i.pid" || "$ROOT/.venv/bin/gunicorn" "${WEB_ARGS[@]}" -w "$WEB_WORKERS" -b "127.0.0.1:$port" \
       --daemon --pid "$DIR/run/web$i.pid" --error-logfile "$DIR/log/web$i.log" --access-logfile "$DIR/log/web$i.access.log" \
-      --timeout 60 --graceful-timeout 10 --name "mosprom-web$i"
+      --capture-output --name "mosprom-web$i"
     alive "$DIR/run/worker$i.pid" || {
-      nohup "$PY" manage.py rqworker default --job-class django_tasks_rq.backend.Job --with-scheduler --name "mosprom-worker$i-$BASE" >"$DIR/log/worker$i.log" 2>&1 &
+      nohup "$PY" "${WORKER_ARGS[@]}" --name "mosprom-worker$i-$BASE" >"$DIR/log/worker$i.log" 2>&1 &
       echo $! >"$DIR/run/worker$i.pid"
     }
   done
   alive "$DIR/run/scheduler.pid" || {
-    nohup "$PY" manage.py run_periodic >"$DIR/log/scheduler.log" 2>&1 &
+    nohup "$PY" "${SCHEDULER_ARGS[@]}" >"$DIR/log/scheduler.log" 2>&1 &
     echo $! >"$DIR/run/scheduler.pid"
   }
   for i in 1 2; do
@@ -196,6 +206,16 @@ status() {
   return $rc
 }
 
+commands() {  # one line per process: its name, then the command and arguments it runs (shell-quoted)
+  printf 'web:'; printf ' %q' gunicorn "${WEB_ARGS[@]}"; echo
+  printf 'worker:'; printf ' %q' python "${WORKER_ARGS[@]}"; echo
+  printf 'scheduler:'; printf ' %q' python "${SCHEDULER_ARGS[@]}"; echo
+  printf 'postgres:'; printf ' -c %q' "${PG_SETTINGS[@]}"; echo
+  printf 'replica:'; printf ' %q' pg_basebackup "${BASEBACKUP_ARGS[@]}"; echo
+  printf 'redis:'; printf ' %q' redis-server "${REDIS_ARGS[@]}"; echo
+  echo "ports: web1=$WEB1 web2=$WEB2 primary=$PGP replica=$PGR redis=$REDIS"
+}
+
 case "$cmd" in
   up) up ;;
   down) down ;;
@@ -204,5 +224,6 @@ case "$cmd" in
   restart-redis) redis-cli -p "$REDIS" shutdown >/dev/null 2>&1 || true; stop_pid "$DIR/run/redis.pid"; redis_start; say "redis restarted" ;;
   status) status ;;
   env) node_env ;;
-  *) echo "usage: $0 up|down|status|clean|processes|restart-redis|env" >&2; exit 2 ;;
+  commands) commands ;;
+  *) echo "usage: $0 up|down|status|clean|processes|restart-redis|env|commands" >&2; exit 2 ;;
 esac
