@@ -188,3 +188,45 @@ def test_manager_decides_an_access_request_in_the_cabinet(client_a: Client, org_
 
 def test_login_page_links_to_the_access_request(client: Client) -> None:
     assert 'data-testid="request-access-link"' in client.get(reverse("core:login")).content.decode()
+
+
+ACCESS = {"inn": "7702070139", "organisation_name": "Гамма", "contact_name": "Иван", "email": "ivan@gamma.ru"}
+
+
+def test_access_request_honeypot_turns_a_bot_away(client: Client) -> None:
+    from mosprom.companies.models import AccessRequest
+
+    r = client.post(reverse("companies:access_request"), {**ACCESS, "website": "http://spam.example"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "Не удалось обработать запрос" in body and 'value="Гамма"' in body
+    assert not AccessRequest.objects.exists()
+    page = client.get(reverse("companies:access_request")).content.decode()
+    assert 'name="website"' in page and 'tabindex="-1"' in page  # the hidden field is on the page
+
+
+def test_access_requests_are_limited_per_email(client: Client) -> None:
+    from mosprom.companies.models import AccessRequest
+
+    url = reverse("companies:access_request")
+    inns = ["7707083893", "7736050003", "7706413348"]
+    for inn in inns:  # 3 per hour per e-mail
+        assert 'data-testid="access-requested"' in client.post(url, {**ACCESS, "inn": inn}).content.decode()
+    r = client.post(url, {**ACCESS, "inn": "7728168971"})
+    body = r.content.decode()
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    assert "Слишком много запросов доступа с вашего адреса или почты" in body
+    assert 'data-testid="error-summary"' in body and 'value="Гамма"' in body  # the form keeps what was typed
+    assert AccessRequest.objects.count() == 3
+    other = client.post(url, {**ACCESS, "inn": "7728168971", "email": "anna@gamma.ru"})
+    assert other.status_code == 200 and 'data-testid="access-requested"' in other.content.decode()
+
+
+def test_access_requests_are_limited_per_address(client: Client, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "access_request": {"address": "2/h", "email": "3/h"}}
+    url = reverse("companies:access_request")
+    assert client.post(url, {**ACCESS, "inn": "1"}).status_code == 200  # invalid attempts count too
+    assert client.post(url, {**ACCESS, "email": "a@gamma.ru"}).status_code == 200
+    r = client.post(url, {**ACCESS, "email": "b@gamma.ru"})
+    assert r.status_code == 429 and "Слишком много запросов" in r.content.decode()
+    settings.RATE_LIMITS_ENABLED = False
+    assert client.post(url, {**ACCESS, "email": "b@gamma.ru"}).status_code == 200

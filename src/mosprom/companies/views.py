@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mosprom.core import limits
 from mosprom.core.errors import Forbidden, NotFound, Refused
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
@@ -99,14 +100,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def access_request(request: HttpRequest) -> HttpResponse:
+    """Anyone may ask for access: a honeypot turns naive bots away, and requests are limited per address and per
+    e-mail (`RATE_LIMITS["access_request"]`); the limited person sees the form again with what they typed."""
     form = AccessRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         try:
-            req = services.access_request_create(**form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            return render(request, "companies/access_requested.html", {"req": req})
+            limits.throttle(request, "access_request", email=form.cleaned_data.get("email") if valid else None)
+        except limits.RateLimited as exc:
+            form.add_error(
+                None,
+                _("Too many requests for access from your address or e-mail. Please try again in %(minutes)s min.")
+                % {"minutes": max((exc.retry_after + 59) // 60, 1)},
+            )
+            response = render(request, "companies/access_request.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        if limits.honeypot_filled(request.POST):
+            form.add_error(None, _("Your request could not be processed. Please try again."))
+        elif valid:
+            try:
+                req = services.access_request_create(**form.cleaned_data)
+            except ValidationError as exc:
+                show_errors(form, exc)
+            else:
+                return render(request, "companies/access_requested.html", {"req": req})
     return render(request, "companies/access_request.html", {"form": form})
 
 
