@@ -184,13 +184,22 @@ class TourForm(forms.ModelForm):
             self.fields["host"].initial = hosts.first()
 
 
+# A message that names what is missing (GOV.UK): the error summary lists messages without their labels.
+_STARTS_AT_ERRORS = {
+    "required": _("Enter the date and time the session starts."),
+    "invalid": _("Enter the date and time like 21.10.2026 11:00."),
+}
+_CAPACITY_ERRORS = {"required": _("Enter how many visitors the session takes.")}
+
+
 class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Starts at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        error_messages=_STARTS_AT_ERRORS,
     )
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000, error_messages=_CAPACITY_ERRORS)
 
 
 class RescheduleForm(forms.Form):
@@ -199,11 +208,12 @@ class RescheduleForm(forms.Form):
         help_text=_("Everyone registered or waiting gets the new time by e-mail, with a link to cancel."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        error_messages={"required": _("Enter the new date and time."), "invalid": _STARTS_AT_ERRORS["invalid"]},
     )
 
 
 class CapacityForm(forms.Form):
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000, error_messages=_CAPACITY_ERRORS)
 
 
 class CancelSessionForm(forms.Form):
@@ -218,6 +228,7 @@ class CheckinForm(forms.Form):
         max_length=30,
         help_text=_("10 letters and digits, as printed under the QR code."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the ticket code.")},
     )
 
 
@@ -228,6 +239,7 @@ class FeedbackForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("5 is the best."),
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})

@@ -502,7 +502,7 @@ EXPORT_HEADERS = ["ticket", "state", "name", "email", "phone", "party_size", "gr
 def _export_rows(session: Session) -> list[list[Any]]:
     return [
         [
-            r.ticket_code,
+            r.ticket_code_display,
             r.get_state_display(),
             r.name,
             r.email,

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mosprom.core import backup
+from mosprom.core.progress import bar, command_stream, on_terminal, reporter
 
 
 class Command(BaseCommand):
@@ -26,5 +27,11 @@ class Command(BaseCommand):
             target = Path(settings.VAR_DIR) / "backups" / f"mosprom-{stamp}.{extension}"
         else:
             target = Path(path)
-        written = backup.backup(target)
+        stream = command_stream(self)
+        if on_terminal(stream) and backup.database_size() >= backup.PROGRESS_MIN_BYTES:
+            # a large database on a terminal: a bar while it is copied (nothing in scripts and logs)
+            with bar(desc="backup", unit="step", stream=stream) as progress:
+                written = backup.backup(target, progress=reporter(progress))
+        else:
+            written = backup.backup(target)
         self.stdout.write(str(written))

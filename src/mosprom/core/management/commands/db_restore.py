@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mosprom.core import backup
+from mosprom.core.progress import bar, command_stream, on_terminal, reporter
 
 
 class Command(BaseCommand):
@@ -25,5 +26,10 @@ class Command(BaseCommand):
             answer = input(f"Replace the current database with {source}? Type 'yes' to continue: ")
             if answer.strip() != "yes":
                 raise CommandError("restore cancelled")
-        backup.restore(source)
+        stream = command_stream(self)
+        if on_terminal(stream) and source.stat().st_size >= backup.PROGRESS_MIN_BYTES:
+            with bar(desc="restore", unit="step", stream=stream) as progress:
+                backup.restore(source, progress=reporter(progress))
+        else:
+            backup.restore(source)
         self.stdout.write(f"restored {source}")

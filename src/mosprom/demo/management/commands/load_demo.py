@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
-from tqdm import tqdm
+
+from mosprom.core.progress import bar, command_stream
 
 # Each part contributes one loader; the order matters (the registry comes first).
 LOADERS = [
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         notes: list[str] = []
         # a progress bar on a terminal, nothing in logs or tests
-        progress = tqdm(LOADERS, desc="demo", unit="part", disable=not self.stdout.isatty(), leave=False)
+        progress = bar(LOADERS, desc="demo", unit="part", stream=command_stream(self))
         for path in progress:
             progress.set_postfix_str(path.rsplit(".", 2)[-2])
             try:

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.utils import DatabaseError
 
 from mosprom.core.errors import Refused
+from mosprom.core.progress import bar, command_stream
 from mosprom.intake.nlp.linking import Linker
 from mosprom.intake.nlp.pipeline import extract
 from mosprom.intake.rules import decode_upload
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         except DatabaseError:
             linker = Linker()  # no database yet: extraction works without linking
         results = []
-        for path in options["paths"]:
+        # a progress bar on a terminal (the models take a while per file), nothing when piped
+        for path in bar(options["paths"], desc="extract", unit="release", stream=command_stream(self)):
             file = Path(path)
             try:
                 data = file.read_bytes()

@@ -6,14 +6,13 @@ shown on a terminal, nothing of it when the output is not a terminal; a summary 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
 from mosprom.core.errors import Refused
+from mosprom.core.progress import bar, command_stream
 from mosprom.intake.nlp.linking import Linker
 from mosprom.intake.services import release_import
 
@@ -28,8 +27,7 @@ class Command(BaseCommand):
         linker = Linker.from_registry()
         created = existing = failed = facts = 0
         paths = options["paths"]
-        quiet = not sys.stderr.isatty()
-        for path in tqdm(paths, unit="release", disable=quiet, file=sys.stderr):
+        for path in bar(paths, desc="import", unit="release", stream=command_stream(self)):
             file = Path(path)
             try:
                 result = release_import(data=file.read_bytes(), file_name=file.name, linker=linker)
