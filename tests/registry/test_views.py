@@ -53,7 +53,7 @@ def test_organisation_list_bad_filter_is_a_message_not_500(client: Any, populate
     response = client.get(reverse("registry:organisation_list"), params)
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Выберите корректный вариант" in body
+    assert "Выберите один из предложенных вариантов в поле" in body
     assert "error-summary" in body
 
 

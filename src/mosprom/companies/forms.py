@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mosprom.core.forms import PlainErrors
 from mosprom.registry.models import Organisation, Site, StatusKind
 from mosprom.tours.models import Format
 
 from .rules import Question
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(PlainErrors, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     password = forms.CharField(
         label=_("Password"),
@@ -31,12 +32,12 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlainErrors, forms.Form):
     email = forms.EmailField(label=_("E-mail of the person to invite"))
     as_manager = forms.BooleanField(label=_("They will manage the other representatives"), required=False)
 
 
-class AccessRequestForm(forms.Form):
+class AccessRequestForm(PlainErrors, forms.Form):
     inn = forms.CharField(
         label=_("INN of the organisation"),
         max_length=12,
@@ -50,11 +51,11 @@ class AccessRequestForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainErrors, forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ApplicationStartForm(forms.Form):
+class ApplicationStartForm(PlainErrors, forms.Form):
     kind = forms.ModelChoiceField(
         label=_("Kind of status"), queryset=StatusKind.objects.order_by("name"), empty_label=None
     )
@@ -84,7 +85,7 @@ def questionnaire_form(
     return form
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PlainErrors, forms.Form):
     file = forms.FileField(
         label=_("Document"),
         help_text=_("PDF, PNG or JPEG, up to 10 MB."),
@@ -92,23 +93,23 @@ class DocumentForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(PlainErrors, forms.Form):
     message = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class OperatorMessageForm(forms.Form):
+class OperatorMessageForm(PlainErrors, forms.Form):
     message = forms.CharField(
         label=_("Message to the company"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(PlainErrors, forms.Form):
     expert_name = forms.CharField(label=_("Expert"), max_length=200)
     verdict = forms.ChoiceField(label=_("Verdict"), choices=[("support", _("supports")), ("oppose", _("opposes"))])
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PlainErrors, forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     website = forms.CharField(label=_("Web address"), required=False, help_text=_("For example https://example.ru"))
     contacts = forms.CharField(label=_("Contacts for the public page"), required=False, max_length=300)
@@ -120,7 +121,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class ProductionReportForm(forms.Form):
+class ProductionReportForm(PlainErrors, forms.Form):
     product = forms.CharField(label=_("Product"), max_length=300)
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.order_by("name"), required=False)
     opened_on = forms.DateField(
@@ -134,7 +135,7 @@ class ProductionReportForm(forms.Form):
     jobs = forms.IntegerField(label=_("Jobs"), required=False, min_value=0)
 
 
-class AnnualReportForm(forms.Form):
+class AnnualReportForm(PlainErrors, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     jobs = forms.IntegerField(label=_("Jobs"), min_value=0)
     productions_launched = forms.IntegerField(label=_("New productions launched"), min_value=0)
@@ -146,7 +147,7 @@ class AnnualReportForm(forms.Form):
     )
 
 
-class HostApplicationForm(forms.Form):
+class HostApplicationForm(PlainErrors, forms.Form):
     tours_offered = forms.CharField(
         label=_("Which tours could you offer?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -164,11 +165,11 @@ class HostApplicationForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
 
 
-class TokenForm(forms.Form):
+class TokenForm(PlainErrors, forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=120, help_text=_("For example «ERP integration»."))
 
 
-class OperatorInviteForm(forms.Form):
+class OperatorInviteForm(PlainErrors, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("short_name"))
     email = forms.EmailField(label=_("E-mail of the representative"))
     as_manager = forms.BooleanField(label=_("They will manage the other representatives"), required=False, initial=True)

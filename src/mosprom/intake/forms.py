@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mosprom.core.forms import PlainErrors
 from mosprom.registry.models import Organisation, Site
 
 from .models import ProposedFact
 
 
-class ReleaseImportForm(forms.Form):
+class ReleaseImportForm(PlainErrors, forms.Form):
     text = forms.CharField(
         label=_("Text of the press release"),
         help_text=_("Paste the whole page as it is: page clutter is removed."),
@@ -40,7 +41,7 @@ class ReleaseImportForm(forms.Form):
         return data
 
 
-class FactEditForm(forms.Form):
+class FactEditForm(PlainErrors, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of fact"), choices=ProposedFact.Kind.choices)
     subject = forms.CharField(label=_("Subject"), max_length=400, required=False)
     detail = forms.CharField(

@@ -8,6 +8,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from mosprom.core.forms import PlainErrors
+
 from .models import Agreement, Project
 from .xlsx import MAX_IMPORT_BYTES
 
@@ -16,18 +18,18 @@ def _with_any(choices: Any, label: Any = None) -> list[tuple[str, Any]]:
     return [("", label or _("any")), *choices]
 
 
-class AgreementFilterForm(forms.Form):
+class AgreementFilterForm(PlainErrors, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_with_any(Agreement.Kind.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_any(Agreement.Status.choices))
 
 
-class RoadmapFilterForm(forms.Form):
+class RoadmapFilterForm(PlainErrors, forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False, choices=_with_any(Project.Category.choices))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_any(Project.Status.choices))
     active = forms.BooleanField(label=_("Only open projects"), required=False)
 
 
-class RoadmapImportForm(forms.Form):
+class RoadmapImportForm(PlainErrors, forms.Form):
     file = forms.FileField(
         label=_("Road-map file (XLSX)"),
         help_text=_("Fill in the template downloaded from this page. At most 5 MB."),
@@ -55,7 +57,7 @@ class RoadmapImportForm(forms.Form):
         return upload
 
 
-class RoadmapConfirmForm(forms.Form):
+class RoadmapConfirmForm(PlainErrors, forms.Form):
     """The second step of the import: the operator has seen the preview and confirms it."""
 
     token = forms.CharField(widget=forms.HiddenInput)

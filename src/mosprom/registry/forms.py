@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mosprom.core.forms import PlainErrors
+
 from .models import ExpertVerdict, Organisation
 from .selectors import filter_choices
 
 
-class _Filters(forms.Form):
+class _Filters(PlainErrors, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = filter_choices()
@@ -39,7 +41,7 @@ class ProductionFilterForm(_Filters):
     no_domestic_analogue = forms.BooleanField(label=_("No domestic analogue only"), required=False)
 
 
-class SiteFilterForm(forms.Form):
+class SiteFilterForm(PlainErrors, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -49,7 +51,7 @@ class SiteFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *Site.Kind.choices]  # type: ignore[attr-defined]
 
 
-class RejectForm(forms.Form):
+class RejectForm(PlainErrors, forms.Form):
     """The intermediate page of the admin action «reject»."""
 
     reason = forms.CharField(
@@ -60,7 +62,7 @@ class RejectForm(forms.Form):
     )
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(PlainErrors, forms.Form):
     """The intermediate page of the admin action «add an expert verdict»."""
 
     expert_name = forms.CharField(label=_("Expert"), max_length=200, help_text=_("Name and position of the expert."))

@@ -21,7 +21,15 @@ def _render_list(
     request: HttpRequest, template: str, form: Any, queryset: Any, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "total": page.paginator.count, **(extra or {})}
+    # filters besides the words searched for: only then does «nothing found» suggest clearing filters
+    other_filters = any(value for key, value in request.GET.items() if key not in ("q", "page"))
+    context = {
+        "form": form,
+        "page": page,
+        "total": page.paginator.count,
+        "other_filters": other_filters,
+        **(extra or {}),
+    }
     return render(request, template, context, status=400 if form.errors else 200)
 
 

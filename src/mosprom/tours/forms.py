@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mosprom.core.forms import PlainErrors
 from mosprom.registry.models import District, Industry, Organisation, Site
 
 from . import rules
@@ -27,7 +28,7 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(PlainErrors, forms.Form):
     q = forms.CharField(label=_("Search tours"), required=False, max_length=200)
     format = forms.ChoiceField(label=_("Format"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
@@ -63,7 +64,7 @@ def _required(message: Any) -> dict[str, Any]:
     return {"required": True, "error_messages": {"required": message}}
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PlainErrors, forms.Form):
     """Collects the visitor's data; the rules are `rules.validate_visitor` (the service runs them again)."""
 
     session = forms.TypedChoiceField(
@@ -144,7 +145,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class TourForm(forms.ModelForm):
+class TourForm(PlainErrors, forms.ModelForm):
     class Meta:
         model = Tour
         fields = [
@@ -192,7 +193,7 @@ _STARTS_AT_ERRORS = {
 _CAPACITY_ERRORS = {"required": _("Enter how many visitors the session takes.")}
 
 
-class SessionForm(forms.Form):
+class SessionForm(PlainErrors, forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Starts at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -202,7 +203,7 @@ class SessionForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000, error_messages=_CAPACITY_ERRORS)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(PlainErrors, forms.Form):
     starts_at = forms.DateTimeField(
         label=_("New date and time"),
         help_text=_("Everyone registered or waiting gets the new time by e-mail, with a link to cancel."),
@@ -212,17 +213,17 @@ class RescheduleForm(forms.Form):
     )
 
 
-class CapacityForm(forms.Form):
+class CapacityForm(PlainErrors, forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=10000, error_messages=_CAPACITY_ERRORS)
 
 
-class CancelSessionForm(forms.Form):
+class CancelSessionForm(PlainErrors, forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the visitors)"), max_length=300, required=False, widget=forms.TextInput()
     )
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(PlainErrors, forms.Form):
     code = forms.CharField(
         label=_("Ticket code"),
         max_length=30,
@@ -232,7 +233,7 @@ class CheckinForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PlainErrors, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How would you rate the tour?"),
         choices=[(i, str(i)) for i in range(5, 0, -1)],

@@ -79,6 +79,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             else [],
             "season": selectors.current_season(),
             "filtered": bool(filters),
+            # filters besides the words searched for: only then does «nothing found» suggest clearing filters
+            "other_filters": any(value for key, value in filters.items() if key != "q"),
             "relaxed_count": relaxed_count,
             "nearest": nearest,
             "more_filters": any(
