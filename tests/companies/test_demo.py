@@ -2,26 +2,63 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
+from django.utils import timezone
 
-from mosprom.companies.models import AccessRequest, Application, HostApplication, ProductionReport, ProfileProposal
+from mosprom.companies import selectors
+from mosprom.companies.models import (
+    AccessRequest,
+    Application,
+    HostApplication,
+    Invitation,
+    ProductionReport,
+    ProfileProposal,
+    ReportFiling,
+)
 from mosprom.demo import companies as demo
 from mosprom.registry import services as registry_services
-from mosprom.registry.models import StatusKind
+from mosprom.registry.models import Organisation, Status, StatusKind
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_companies_in_every_stage(operator: Any) -> None:
     StatusKind.objects.create(code="industrial-complex", name="Промышленный комплекс", term_years=7)
-    for slug, _user, _stage in demo.SCENARIOS:
+    StatusKind.objects.create(code="city-technopark", name="Городской технопарк", term_years=10)
+    slugs = [s for s, _u, _st in demo.SCENARIOS] + [s for s, _u, _w in demo.REPORT_SCENARIOS]
+    for slug in slugs:
         registry_services.organisation_create(short_name=f"ООО «{slug}»", slug=slug, is_demo=True)
-    demo.load()
-    demo.load()  # idempotent
-    stages = sorted(Application.objects.values_list("stage", flat=True))
-    assert stages == sorted(stage for _s, _u, stage in demo.SCENARIOS)
-    assert all(a.is_demo and a.organisation.is_demo for a in Application.objects.select_related("organisation"))
-    assert ProfileProposal.objects.count() == ProductionReport.objects.count() == HostApplication.objects.count() == 1
-    assert AccessRequest.objects.count() == 1
+    with time_machine.travel(date(2026, 11, 24)):
+        demo.load()
+        demo.load()  # idempotent
+        stages = sorted(Application.objects.values_list("stage", flat=True))
+        assert stages == sorted(stage for _s, _u, stage in demo.SCENARIOS)
+        assert all(a.is_demo and a.organisation.is_demo for a in Application.objects.select_related("organisation"))
+        assert ProfileProposal.objects.count() == ProductionReport.objects.count() == HostApplication.objects.count()
+        assert HostApplication.objects.count() == 1
+        assert AccessRequest.objects.count() == 1
+        assert Invitation.objects.filter(email=demo.PENDING_INVITATION[1], accepted_at__isnull=True).count() == 1
+
+        # each kind has its own report rules
+        industrial = StatusKind.objects.get(code="industrial-complex")
+        assert (industrial.report_month, industrial.report_day, industrial.report_asks_output) == (5, 1, True)
+
+        # annual reports: overdue (flagged by the daily check), returned (flagged with the comment), due ahead
+        def due(slug: str) -> selectors.ReportDue:
+            (d,) = selectors.reports_due(Organisation.objects.get(slug=slug))
+            return d
+
+        overdue, returned, ahead = (due(s) for s, _u, _w in demo.REPORT_SCENARIOS)
+        assert overdue.overdue and overdue.status.state == Status.State.FLAGGED and overdue.deadline == date(2026, 5, 1)
+        assert timezone.localdate(overdue.status.flagged_at) == date(2026, 5, 2)  # as the daily check would have
+        assert returned.report is not None and returned.status.state == Status.State.FLAGGED
+        assert "возвращён" in returned.status.flag_reason
+        assert ReportFiling.objects.get(organisation=returned.status.holder).state == "rejected"
+        assert ahead.upcoming and ahead.deadline == date(2027, 5, 1) and ahead.status.state == Status.State.ACTIVE
+        assert all(s.is_demo for s in Status.objects.all())
+        overdue_reports = selectors.report_deadlines()["overdue_reports"]
+        assert [o.status for o in overdue_reports] == [overdue.status]

@@ -65,6 +65,20 @@ def test_returned_report_flags_the_status_with_the_comment(rep_a: Any, org_a: An
     assert mail.outbox[-1].to == ["manager@alfa.ru"] and "возвращён" in mail.outbox[-1].subject
 
 
+def test_cabinet_says_returned_and_why(client: Any, rep_a: Any, org_a: Any, kind: Any, operator: Any) -> None:
+    status = _status(org_a, kind)
+    filing = services.annual_report_file(
+        actor=rep_a, status=status, year=2025, jobs=90, productions_launched=0, investment=Decimal("60.5")
+    )
+    item = selectors.work_queue(kind="report")["items"][0]
+    assert item.detail.startswith("рабочие места 90 из 100, производства 0 из 0, инвестиции 60,5 из 50")
+    services.report_filing_decide(actor=operator, filing=filing, accept=False, comment="Уточните численность")
+    client.force_login(rep_a)
+    html = client.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).content.decode()
+    assert '<span data-testid="report-returned">возвращён</span>' in html
+    assert 'data-testid="flag-reason"' in html and "Уточните численность" in html
+
+
 def test_the_kind_asks_for_the_output(rep_a: Any, org_a: Any, sez: StatusKind) -> None:
     status = _status(org_a, sez)
     with pytest.raises(ValidationError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from mosprom.core.formatting import format_number
 from mosprom.core.roles import is_operator
 from mosprom.registry import rules as registry_rules
 from mosprom.registry.models import AnnualReport, Organisation, Status, StatusKind
@@ -264,6 +266,11 @@ class WorkItem:
         return str(QUEUE_KINDS[self.kind])
 
 
+def _money(value: Decimal) -> str:
+    """Million roubles as people write them: «120», «1 250,5» (no trailing zeros)."""
+    return format_number(Decimal(value).normalize())
+
+
 def _days(kind: str) -> int:
     return int(settings.COMPANIES_REVIEW_DAYS.get(kind, 14))
 
@@ -372,11 +379,11 @@ def work_queue(
                 "ojobs": f.report.status.obliged_jobs,
                 "prods": f.report.productions_launched,
                 "oprods": f.report.status.obliged_productions,
-                "inv": f.report.investment,
-                "oinv": f.report.status.obliged_investment,
+                "inv": _money(f.report.investment),
+                "oinv": _money(f.report.status.obliged_investment),
             }
             if f.output is not None:
-                figures += ", " + _("output %(output)s") % {"output": f.output}
+                figures += ", " + _("output %(output)s") % {"output": _money(f.output)}
             item = WorkItem(
                 "report",
                 f.pk,

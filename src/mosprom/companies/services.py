@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from mosprom.core.api_auth import api_token_create
 from mosprom.core.audit import acting_as, audit_event
 from mosprom.core.errors import Forbidden, NotFound, Refused
+from mosprom.core.formatting import format_number
 from mosprom.core.models import ApiToken
 from mosprom.core.roles import is_operator
 from mosprom.core.services import email_enqueue
@@ -1051,7 +1052,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
                     % {
                         "jobs": status.obliged_jobs,
                         "prods": status.obliged_productions,
-                        "inv": status.obliged_investment,
+                        "inv": format_number(Decimal(status.obliged_investment).normalize()),
                     },
                     _("A missing, late or failing report flags the status for the department's review."),
                 ],

@@ -6,7 +6,8 @@ accounts (password below). Everything is written through `companies.services`, l
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,12 +20,15 @@ from mosprom.companies.models import (
     Application,
     ApplicationEvent,
     HostApplication,
+    Invitation,
     ProductionReport,
     ProfileProposal,
     ReportFiling,
     Representative,
     StatusKindTerms,
 )
+from mosprom.registry import rules as registry_rules
+from mosprom.registry import services as registry_services
 from mosprom.registry.models import Organisation, Status, StatusKind
 
 PASSWORD = "company-demo-2026"
@@ -48,6 +52,22 @@ SCENARIOS = [
     ("demo-org-044", "company-approved", "approved"),
     ("demo-org-045", "company-rejected", "rejected"),
 ]
+
+# The annual report of each kind: (month, day) of the following year, reminders (days before), output asked.
+# Illustrative rules for the demo; an operator sets the real ones on the kind of status in the back-office.
+REPORT_RULES = {
+    "city-technopark": (4, 1, "30,7,1", False),
+    "industrial-complex": (5, 1, "30,14,3", True),
+    "priority-investment-project": (3, 1, "30,7", True),
+    "sez-resident": (6, 30, "14", True),
+}
+# org slug, user, what its industrial-complex status shows in the cabinet and the operator's queue
+REPORT_SCENARIOS = [
+    ("demo-org-046", "company-report-overdue", "overdue"),  # last year's report missing after the deadline
+    ("demo-org-047", "company-report-returned", "returned"),  # filed on time, returned by the operator
+    ("demo-org-048", "company-report-due", "due"),  # granted lately: its first report is ahead
+]
+PENDING_INVITATION = ("demo-org-041", "new-colleague@demo.mosprom.example")
 
 
 def _user(username: str, first_name: str = "") -> Any:
@@ -213,5 +233,90 @@ def load() -> list[str]:
                 is_demo=True,
             )
         lines.append(f"  {yug.short_name}: {user.username} (late annual report)")
+    lines += _reports(operator)
+    lines += _invitation(operator, orgs)
     lines.append("  Operator work queue: http://127.0.0.1:8000/companies/operator/ (operator account)")
     return lines
+
+
+def _report_rules() -> None:
+    for kind in StatusKind.objects.filter(code__in=REPORT_RULES):
+        month, day, reminders, output = REPORT_RULES[kind.code]
+        if (kind.report_month, kind.report_day, kind.report_reminder_days, kind.report_asks_output) != (
+            month,
+            day,
+            reminders,
+            output,
+        ):
+            kind.report_month, kind.report_day = month, day
+            kind.report_reminder_days, kind.report_asks_output = reminders, output
+            registry_services.status_kind_save(kind=kind)
+
+
+def _reports(operator: Any) -> list[str]:
+    """Synthetic industrial-complex statuses whose annual reports are overdue, returned and due, as a company and
+    the operator would see them; the daily check then flags the overdue one."""
+    _report_rules()
+    industrial = StatusKind.objects.filter(code="industrial-complex").first()
+    if industrial is None:
+        return []
+    today = timezone.localdate()
+    last_year = today.year - 1
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[s for s, _u, _w in REPORT_SCENARIOS])}
+    lines = []
+    for slug, username, what in REPORT_SCENARIOS:
+        org = orgs.get(slug)
+        if org is None:
+            continue
+        user = _user(username, "Демо")
+        _rep(user, org, operator)
+        status = Status.objects.filter(holder=org, kind=industrial).first()
+        if status is None:
+            granted = date(today.year - 2, 3, 1) if what != "due" else today - timedelta(days=45)
+            status = registry_services.status_create(
+                actor=operator,
+                kind=industrial,
+                holder=org,
+                number=f"ПК-{slug[-3:]} (демо)",
+                granted_on=granted,
+                obliged_jobs=150,
+                obliged_productions=1,
+                obliged_investment=Decimal(200),
+                is_demo=True,
+            )
+        if what == "returned" and not ReportFiling.objects.filter(organisation=org).exists():
+            deadline = registry_rules.status_report_deadline(status, last_year)
+            filing = services.annual_report_file(
+                actor=user,
+                status=status,
+                year=last_year,
+                jobs=180,
+                productions_launched=1,
+                investment=240,
+                output=1250,
+                is_demo=True,
+                submitted_on=min(today, deadline - timedelta(days=20)),
+            )
+            services.report_filing_decide(
+                actor=operator,
+                filing=filing,
+                accept=False,
+                comment="Приложите расчёт численности по форме П-4 за год (демо).",
+            )
+        lines.append(f"  {org.short_name}: {user.username} (annual report {what})")
+        if what == "overdue" and registry_services.status_confirmation_check(actor=operator):
+            # Demo only: the daily check would have flagged it the day after the deadline.
+            deadline = registry_rules.status_report_deadline(status, last_year)
+            since = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time(6)))
+            Status.objects.filter(pk=status.pk).update(flagged_at=min(since, timezone.now()))
+    return lines
+
+
+def _invitation(operator: Any, orgs: dict[str, Organisation]) -> list[str]:
+    slug, email = PENDING_INVITATION
+    org = orgs.get(slug)
+    if org is None:
+        return []
+    if not Invitation.objects.filter(organisation=org, email=email).exists():
+        services.invitation_create(actor=operator, organisation=org, email=email)
+    return [f"  {org.short_name}: invitation pending for {email} (link in the demo mailbox)"]

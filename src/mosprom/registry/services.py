@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mosprom.core.audit import acting_as, audit_event
+from mosprom.core.formatting import format_number
 from mosprom.core.text import transliterate
 
 from . import rules
@@ -515,8 +516,8 @@ def _failing_reason(status: Status, report: AnnualReport) -> str:
         "ojobs": status.obliged_jobs,
         "prods": report.productions_launched,
         "oprods": status.obliged_productions,
-        "inv": report.investment,
-        "oinv": status.obliged_investment,
+        "inv": format_number(Decimal(report.investment).normalize()),
+        "oinv": format_number(Decimal(status.obliged_investment).normalize()),
     }
 
 
