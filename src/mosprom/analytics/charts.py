@@ -22,6 +22,8 @@ from mosprom.core.formatting import format_number
 
 PALETTE = ("#0b3d91", "#00703c", "#b45309", "#6f42c1", "#d4351c", "#1d70b8", "#505a5f")
 Number = int | float | Decimal
+# The width of one character of a 14-unit legend label: Cyrillic in the usual sans-serif fonts runs about 0.68 em.
+LEGEND_CHAR_WIDTH = 9.6
 _ids = itertools.count(1)
 
 
@@ -80,7 +82,7 @@ def _legend(series: Sequence[tuple[str, Sequence[Number | None]]], y: int, width
     parts: list[str] = []
     x = 0
     for index, (name, _values) in enumerate(series):
-        label_width = 22 + 8 * len(name)
+        label_width = 22 + int(LEGEND_CHAR_WIDTH * len(name))
         if x + label_width > width and x > 0:
             x = 0
             y += 22
@@ -96,7 +98,7 @@ def _legend_height(series: Sequence[tuple[str, Sequence[Number | None]]], width:
         return 0
     rows, x = 1, 0
     for name, _values in series:
-        label_width = 22 + 8 * len(name)
+        label_width = 22 + int(LEGEND_CHAR_WIDTH * len(name))
         if x + label_width > width and x > 0:
             rows += 1
             x = 0
