@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONPATH := $(abspath src)
 
-.PHONY: run test install lint format messages demo clean bench backup restore cluster
+.PHONY: run test install lint format messages demo clean bench backup restore cluster cluster-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 ## status|down|clean` to look at it or stop it).
 cluster: install
 	bash scripts/cluster.sh up
+
+## make cluster-bench: the booking rush of bench/booking_rush.py against a throw-away cluster — one web node, then
+## both — with its figures into docs/performance.md between the cluster markers (scripts/cluster_rush.py, ~5 min).
+cluster-bench: install
+	$(BIN)/python scripts/cluster_rush.py
 
 lint: install
 	$(BIN)/ruff check .

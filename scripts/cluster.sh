@@ -14,7 +14,8 @@
 #
 # Settings (environment): CLUSTER_DIR (var/cluster), CLUSTER_PORT_BASE (55400: web nodes +1 and +2, primary +32,
 # replica +33, Redis +79), WEB_WORKERS (gunicorn workers per node, 2), EMAIL_URL (files in $CLUSTER_DIR/mail),
-# CLUSTER_PG_FAST=1 (fsync off: throw-away clusters of the tests). deploy/ holds the same processes as systemd
+# CLUSTER_PG_FAST=1 (fsync off: throw-away clusters of the tests), CLUSTER_PG_MAX_CONNECTIONS (100; the rush of
+# scripts/cluster_rush.py opens one per client on top of the nodes'). deploy/ holds the same processes as systemd
 # units and a compose file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +63,7 @@ EOF
 }
 
 pg_opts() {
-  local o="-c listen_addresses=127.0.0.1 -p $1 -k $DIR/pg/sock -c max_connections=100" setting
+  local o="-c listen_addresses=127.0.0.1 -p $1 -k $DIR/pg/sock -c max_connections=${CLUSTER_PG_MAX_CONNECTIONS:-100}" setting
   for setting in "${PG_SETTINGS[@]}"; do o+=" -c $setting"; done
   [ "${CLUSTER_PG_FAST:-0}" = 1 ] && o+=" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
   echo "$o"

@@ -67,6 +67,16 @@ def confirmations(session: int) -> dict[str, Any]:
     return {"states": counts}
 
 
+def confirmation_message_ids(session: int) -> list[str]:
+    """The Message-ID header of the confirmation of every registration of `session` (what the SMTP server sees)."""
+    from mosprom.tours.models import Registration
+
+    keys = [
+        f"tours:confirm:{pk}" for pk in Registration.objects.filter(session_id=session).values_list("pk", flat=True)
+    ]
+    return [message.message_id for message in OutboundEmail.objects.filter(idempotency_key__in=keys)]
+
+
 def email_burst(prefix: str, count: int) -> dict[str, Any]:
     """`count` e-mails through the outbox, each in its own transaction (its job pushed to Redis on commit)."""
     from mosprom.core.services import email_enqueue

@@ -192,6 +192,10 @@ def test_redis_restarted_mid_burst_loses_no_email(cluster: Cluster) -> None:
     settled = cluster.probe("wait_sent", session=session, expect=registrations, timeout=90)
     sys.stderr.write(f"\nredis restarted mid-burst; every confirmation sent {settled['seconds']}s later\n")
     assert settled["states"] == {"sent": registrations}
+    # …and each one reached the SMTP server.
+    message_ids = cluster.probe("confirmation_message_ids", session=session)
+    assert len(set(message_ids)) == registrations
+    assert set(message_ids) <= cluster.smtp.unique()
 
 
 def test_a_dashboard_read_is_served_by_the_replica(cluster: Cluster) -> None:
