@@ -85,6 +85,7 @@ class SiteProductionsOut(Schema):
 class IndustryRefOut(Schema):
     id: int
     name: str = Field(..., examples=["Электроника"])
+    name_en: str = Field("", description="The name in English; empty when not given.", examples=["Electronics"])
     slug: str = Field(..., examples=["electronics"])
 
 

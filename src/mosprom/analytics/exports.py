@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mosprom.core.exports import rows_to_csv, xlsx_append
 from mosprom.core.formatting import format_number, format_percent
@@ -152,6 +152,13 @@ def productions_by_site_table(year: int, today: date | None = None) -> Table:
     )
 
 
+def _localized(named: dict[str, Any]) -> str:
+    """The English name on English pages and files when there is one (industries), else the Russian one."""
+    if (get_language() or "ru").startswith("en") and named.get("name_en"):
+        return str(named["name_en"])
+    return str(named["name"])
+
+
 def productions_by_industry_table(year: int, today: date | None = None) -> Table:
     rows = selectors.productions_by_industry(year)
     return Table(
@@ -166,7 +173,7 @@ def productions_by_industry_table(year: int, today: date | None = None) -> Table
         ],
         rows=[
             [
-                r["industry"]["name"] if r["industry"] else _("Not specified"),
+                _localized(r["industry"]) if r["industry"] else _("Not specified"),
                 r["count"],
                 r["previous"],
                 r["change_percent"],

@@ -256,24 +256,26 @@ def productions_by_industry(year: int) -> list[dict[str, Any]]:
 
 def _productions_by_industry(year: int) -> list[dict[str, Any]]:
     counts: dict[tuple[int | None, int], int] = defaultdict(int)
-    names: dict[int | None, tuple[str, str]] = {}
+    names: dict[int | None, tuple[str, str, str]] = {}
     for row in (
         Production.objects.filter(opened_on__year__in=[year - 1, year])
         .annotate(y=ExtractYear("opened_on"))
-        .values("industry_id", "industry__name", "industry__slug", "y")
+        .values("industry_id", "industry__name", "industry__name_en", "industry__slug", "y")
         .annotate(n=Count("id"))
         .order_by()
     ):
         counts[(row["industry_id"], row["y"])] += row["n"]
         if row["industry_id"] is not None:
-            names[row["industry_id"]] = (row["industry__name"], row["industry__slug"])
+            names[row["industry_id"]] = (row["industry__name"], row["industry__name_en"], row["industry__slug"])
     rows: list[dict[str, Any]] = []
     for industry_id in {key[0] for key in counts}:
         count, previous = counts.get((industry_id, year), 0), counts.get((industry_id, year - 1), 0)
-        name, slug = names.get(industry_id, (None, None))
+        name, name_en, slug = names.get(industry_id, (None, None, None))
         rows.append(
             {
-                "industry": {"id": industry_id, "name": name, "slug": slug} if industry_id is not None else None,
+                "industry": {"id": industry_id, "name": name, "name_en": name_en or "", "slug": slug}
+                if industry_id is not None
+                else None,
                 "count": count,
                 "previous": previous,
                 "change_percent": yoy_percent(count, previous),

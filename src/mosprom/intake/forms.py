@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.forms import PlainErrors
@@ -56,7 +57,12 @@ class FactEditForm(PlainErrors, forms.Form):
     )
     value = forms.DecimalField(label=_("Value"), required=False, max_digits=20, decimal_places=3)
     unit = forms.CharField(
-        label=_("Unit"), max_length=60, required=False, help_text=_("What is counted: компаний, человек, %…")
+        label=_("Unit"),
+        max_length=60,
+        required=False,
+        help_text=format_lazy(
+            _("What is counted, in the release's own words: {examples}"), examples="компаний, человек, %…"
+        ),
     )
     qualifier = forms.ChoiceField(label=_("Qualifier"), choices=ProposedFact.Qualifier.choices)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)

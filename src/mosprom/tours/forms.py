@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from mosprom.core.forms import PlainErrors
 from mosprom.registry.models import District, Industry, Organisation, Site
@@ -46,7 +46,8 @@ class CatalogueFilterForm(PlainErrors, forms.Form):
             (f.slug, f.display_name) for f in Format.objects.all()
         ]
         cast(forms.ChoiceField, self.fields["industry"]).choices = everything + [
-            (i.slug, i.name) for i in Industry.objects.filter(organisations__tours__state="published").distinct()
+            (i.slug, i.name_en if get_language() == "en" and i.name_en else i.name)
+            for i in Industry.objects.filter(organisations__tours__state="published").distinct()
         ]
         # only districts where a published tour is: every option offered finds what it names
         with_tours = set(
