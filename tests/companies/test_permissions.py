@@ -109,3 +109,69 @@ def test_access_request_for_an_organisation_without_managers_goes_to_the_operato
         inn=org_b.inn, organisation_name="Бета", contact_name="Ольга", email="olga@beta.ru"
     )
     assert [it.pk for it in selectors.work_queue(kind="access")["items"]] == [req.pk]
+
+
+# Every cabinet URL with ids in it, filled with company A's objects; B tries each with A's organisation and with its
+# own organisation beside A's object ids. A new URL must be added here (the test fails on an unknown one).
+PUBLIC_OR_OPERATOR = {
+    "home",
+    "access_request",
+    "invitation",
+    "queue",
+    "operator_invite",
+    "decide",
+    "operator_application",
+}
+
+
+def _hostile_kwargs(world: dict[str, Any], own_org: int) -> dict[str, list[dict[str, Any]]]:
+    a = world
+    return {
+        "cabinet": [{"org": a["org"]}],
+        "representatives": [{"org": a["org"]}],
+        "team_action": [
+            {"org": org, "pk": a["rep"], "action": action}
+            for org in (a["org"], own_org)
+            for action in ("remove", "make-manager", "drop-manager")
+        ],
+        "access_decide": [{"org": org, "pk": a["access"]} for org in (a["org"], own_org)],
+        "token_create": [{"org": a["org"]}],
+        "token_revoke": [{"org": org, "pk": a["token"]} for org in (a["org"], own_org)],
+        "profile": [{"org": a["org"]}],
+        "production_new": [{"org": a["org"]}],
+        "host_apply": [{"org": a["org"]}],
+        "application_start": [{"org": a["org"]}],
+        "application": [{"pk": a["app"]}],
+        "document": [{"pk": a["doc"]}],
+        "report_new": [{"status": a["status"]}],
+    }
+
+
+def test_company_b_gets_404_on_every_cabinet_url_of_a(world: dict[str, Any], org_b: Any, org_a: Any) -> None:
+    from mosprom.companies import urls
+    from mosprom.companies.models import AccessRequest
+
+    world["access"] = services.access_request_create(
+        inn=org_a.inn, organisation_name="Альфа", contact_name="Пётр", email="petr@alfa.ru"
+    ).pk
+    cases = _hostile_kwargs(world, own_org=org_b.pk)
+    names = {p.name for p in urls.urlpatterns} - PUBLIC_OR_OPERATOR
+    assert names == set(cases), "a cabinet URL without a hostile case"
+    c = _client(world, "B")
+    payload = {"name": "x", "decision": "accept", "comment": "x", "description": "взлом", "product": "взлом"}
+    tried = 0
+    for name, variants in cases.items():
+        for kwargs in variants:
+            url = reverse(f"companies:{name}", kwargs=kwargs)
+            for method in ("get", "post"):
+                r = getattr(c, method)(url, payload)
+                tried += 1
+                assert r.status_code in (404, 405), f"{method.upper()} {url}: {r.status_code}"
+                if r.status_code == 405:  # a POST-only action: its GET is refused before any lookup
+                    assert method == "get"
+                assert "Альфа" not in r.content.decode(), f"{method.upper()} {url} shows company A"
+    assert tried >= 40
+    assert Representative.objects.filter(pk=world["rep"], is_manager=True).exists()
+    assert AccessRequest.objects.get(pk=world["access"]).state == "pending"
+    assert not CompanyToken.objects.get(pk=world["token"]).api_token.revoked
+    assert not org_a.profile_proposals.exists() and not org_a.production_reports.exists()
