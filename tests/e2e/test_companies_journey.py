@@ -118,6 +118,7 @@ def test_invite_apply_question_answer_approve(
         assert op.get_by_test_id(f"queue-item-production-{ProductionReport.objects.get().pk}").is_visible()
         op.screenshot(path="/tmp/companies-queue.png", full_page=True)
         op.goto(f"/companies/operator/applications/{application.pk}/")
+        assert op.locator("main").get_by_text("obosnovanie.pdf").first.is_visible()  # the operator sees the PDF
         op.fill("#id_comment", "Приложите план площадки")
         op.get_by_test_id("action-request_info").click()
         op.wait_for_load_state()
@@ -131,8 +132,9 @@ def test_invite_apply_question_answer_approve(
         co.wait_for_selector("[data-testid=stage]")
         assert co.get_by_test_id("stage").text_content() == "проверка комплектности"
 
-        # The operator sends it to expert review, records a verdict and approves.
+        # The operator reads the answer, sends it to expert review, records a verdict and approves.
         op.reload()
+        assert "План приложен к заявке" in op.locator("main").inner_text()
         op.get_by_test_id("action-start_review").click()
         op.wait_for_selector("[data-testid=verdict-form]")
         op.fill("input[name=expert_name]", "Экспертный совет")
@@ -147,6 +149,10 @@ def test_invite_apply_question_answer_approve(
         # The company sees the status; the public page shows it with its benefits.
         co.reload()
         assert co.get_by_test_id("granted").is_visible()
+        # …its cabinet lists the status with its first annual report ahead and the kind's deadline…
+        co.goto(f"/companies/{world['org'].pk}/")
+        assert co.get_by_test_id("report-upcoming").is_visible()
+        assert "Обязательства: рабочих мест — 240" in co.get_by_test_id("statuses").inner_text()
         co.goto("/organisations/alfa-micro/")
         assert "Городской технопарк" in co.locator("main").inner_text()
         assert "Льготы по налогу на имущество" in co.get_by_test_id("status-benefits").inner_text()
