@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("privacy/consent/", views.consent, name="consent"),
     path("dev/mailbox/", views.mailbox, name="mailbox"),
     path("dev/mailbox/<int:pk>/", views.mailbox_detail, name="mailbox_detail"),
     path("dev/mailbox/<int:pk>/html/", views.mailbox_html, name="mailbox_html"),

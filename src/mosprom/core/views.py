@@ -52,3 +52,19 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def api_not_found(request: HttpRequest) -> HttpResponse:
     """Unknown paths under /api/ answer like the API does: JSON with a stable code."""
     return JsonResponse({"code": "not_found", "message": _("There is no such API path.")}, status=404)
+
+
+def consent(request: HttpRequest) -> HttpResponse:
+    """The consent to the processing of personal data: the current version, or ?version=N as agreed to earlier."""
+    from .consent import consent_text, current_version
+
+    text = consent_text(request.GET.get("version") or None)
+    if text is None:
+        raise Http404
+    days = {"days": settings.TOURS_PURGE_DAYS_AFTER}
+    paragraphs = [str(p) % days if "%(days)s" in str(p) else str(p) for p in text.paragraphs]
+    return render(
+        request,
+        "core/consent.html",
+        {"text": text, "paragraphs": paragraphs, "is_current": text.version == current_version()},
+    )

@@ -102,6 +102,8 @@ class RegistrationForm(PlainErrors, forms.Form):
     group_leader = forms.CharField(label=_("Group leader"), max_length=200, required=False)
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data to register for the tour"),
+        # the hint under the box says what is kept and links to the consent text (/privacy/consent/)
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-hint"}),
         **_required(_("You must agree to the processing of personal data to register.")),
     )
 
