@@ -132,6 +132,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "companies:token_create": _row(405, anon=LOGIN, visitor=LOGIN),
     "companies:token_revoke": _row(405, anon=LOGIN, visitor=LOGIN),
     # Core: the demo mailbox is off (as in production), so it does not exist.
+    "core:consent": _row(200),  # the consent text is public: anyone about to register reads it
     "core:login": _row(200),
     "core:logout": _row(405),
     "core:mailbox": _row(404),
