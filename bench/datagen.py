@@ -583,9 +583,18 @@ def generate(scale: float = 1.0, *, seed: int = 2026, progress: bool | None = No
         )
         bump_data_version()
         mark_tourism_days()
+        count_seats(first_id=ses0)
     bar.close()
     refresh_statistics([_model(label) for label in w.written])
     return w.written
+
+
+def count_seats(*, first_id: int) -> None:
+    """COPY passes by the tours services: count the synthetic sessions' seat tallies (`Session.seats_taken`) once."""
+    from mosprom.tours.models import Session
+    from mosprom.tours.services import session_seats_recount
+
+    session_seats_recount(sessions=Session.objects.filter(pk__gte=first_id, tour__slug__startswith=PREFIX))
 
 
 def mark_tourism_days() -> None:

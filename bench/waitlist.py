@@ -60,6 +60,10 @@ def _full_session(label: str, waiting: int) -> int:
         ],
         batch_size=2000,
     )
+    # written around the services: count the session's seat tally (the one confirmed seat) once
+    from mosprom.tours.services import session_seats_recount
+
+    session_seats_recount(sessions=Session.objects.filter(pk=session.pk))
     return session.pk
 
 

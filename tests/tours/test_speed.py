@@ -36,7 +36,9 @@ def test_registration_writes_the_hold_and_a_task_row_with_ids_only(db_tasks: Non
     with CaptureQueriesContext(connection) as queries:
         outcome = services.registration_create(session_id=session.pk, **_args("a@example.com"))
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-    assert len(writes) == 2, writes  # the hold and the e-mail task row; nothing rendered, nothing expired
+    # the hold, the session's seat tally and the e-mail task row; nothing rendered, nothing expired
+    assert len(writes) == 3, writes
+    assert writes[1].startswith('UPDATE "tours_session" SET "seats_taken"'), writes
     assert len(queries) <= 8, [q["sql"] for q in queries]
     assert OutboundEmail.objects.count() == 0 and mail.outbox == []
     task = DBTaskResult.objects.get()
@@ -122,6 +124,9 @@ def test_seat_count_under_the_lock_agrees_with_the_list_annotation(db: Any) -> N
         state="offered",
         offer_expires_at=timezone.now() - timedelta(minutes=5),
     )
+    # The rows above were written around the services (as a loader does): the loader's recount sets the tally.
+    services.session_seats_recount(sessions=Session.objects.filter(pk=session.pk))
+    assert Session.objects.get(pk=session.pk).seats_taken == 2 + 3 + 4 + 1 + 6  # deadlines aside
     now = timezone.now()
     annotated = selectors.with_seats(Session.objects.filter(pk=session.pk), now=now).get()
     assert selectors.seats_booked(session, now=now) == annotated.booked == 2 + 4 + 1  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """Property-based: any sequence of register / confirm / expire / cancel / waitlist / accept / capacity
-change keeps held + confirmed + offered ≤ capacity, and every waitlist promotion is the first-fit in
-queue order."""
+change keeps held + confirmed + offered ≤ capacity and the stored seat tally equal to the rows, and every
+waitlist promotion is the first-fit in queue order."""
 
 from __future__ import annotations
 
@@ -174,6 +174,17 @@ class SeatMachine(RuleBasedStateMachine):
             return
         self.session.refresh_from_db()
         assert selectors.seats_booked(self.session, now=self.now) <= self.session.capacity
+
+    @invariant()
+    def tally_equals_the_rows(self) -> None:
+        """The stored seat tally is the seats the rows take, after every step (lapsed holds and offers included
+        until they are marked expired)."""
+        if not hasattr(self, "session"):
+            return
+        regs = Registration.objects.filter(session=self.session, state__in=["held", "confirmed", "checked_in"])
+        offers = WaitlistEntry.objects.filter(session=self.session, state="offered")
+        rows = sum(regs.values_list("party_size", flat=True)) + sum(offers.values_list("party_size", flat=True))
+        assert Session.objects.get(pk=self.session.pk).seats_taken == rows
 
     @invariant()
     def no_fitting_entry_left_waiting(self) -> None:

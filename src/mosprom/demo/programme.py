@@ -22,6 +22,7 @@ from django.utils import timezone
 from mosprom.analytics import tourism
 from mosprom.analytics.cache import bump_data_version
 from mosprom.registry.models import Organisation
+from mosprom.tours import services as tours_services
 from mosprom.tours.models import Format, Registration, Session, Tour
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -134,7 +135,9 @@ def load() -> list[str]:
             party = min(visitors_needed, rng.choice([1, 1, 2, 2, 3, 4, 5]))
             party_sizes.append(party)
             visitors_needed -= party
-        sessions.append(Session(tour=tour, starts_at=_at(day, 11 + len(sessions) % 6), capacity=25))
+        # never oversold (the database checks it): a last party (and the no-show below) may pass the usual 25
+        capacity = max(25, sum(party_sizes) + 1)
+        sessions.append(Session(tour=tour, starts_at=_at(day, 11 + len(sessions) % 6), capacity=capacity))
         plans.append(party_sizes)
         day = date(RELEASE_YEAR, 2, 1) + timedelta(days=(len(sessions) * 3) % 300)
     Session.objects.bulk_create(sessions)
@@ -164,6 +167,8 @@ def load() -> list[str]:
             )
         )
     Registration.objects.bulk_create(registrations, batch_size=500)
+    # bulk_create passes by the tours services: the sessions' seat tallies are counted once
+    tours_services.session_seats_recount()
     # bulk_create sends no signals: tell the tourism summary and the KPI cache that everything changed
     tourism.mark_all()
     bump_data_version("tours")

@@ -371,6 +371,10 @@ def load() -> list[str]:
                 for _i in range(rng.randint(4, 7)):
                     state = Registration.State.CHECKED_IN if rng.random() < 0.8 else Registration.State.CONFIRMED
                     plan.append((state, rng.choice([1, 1, 2, 3, 4])))
+                seats = sum(party for _state, party in plan)
+                if seats > session.capacity:  # never oversold (the database checks it): a bigger room that day
+                    session.capacity = seats
+                    session.save(update_fields=["capacity"])
                 _add_registrations(session, plan, rng, now)
                 for reg in session.registrations.filter(state=Registration.State.CHECKED_IN):
                     if rng.random() < 0.6:
@@ -380,6 +384,8 @@ def load() -> list[str]:
                         )
     # Personal data of old sessions is erased as in production.
     services.registrations_purge(now=now)
+    # The rows above were written directly (a fixed history): the sessions' seat tallies are counted once.
+    services.session_seats_recount()
 
     return [
         "",

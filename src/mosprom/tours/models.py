@@ -1,8 +1,10 @@
 """Models of the tours part (Open#Mosprom): seasons, formats, tours, sessions, registrations,
 waitlist entries and feedback.
 
-Seat availability is never stored: it is computed from registrations and waitlist offers
-(see selectors.session_booked_seats). All seat-changing writes go through services.py.
+Seats: `Session.seats_taken` is the tally of the seats that holds, bookings and waitlist offers take (whatever
+their deadline), written only by services.py under the session's row lock and checked by the database never to
+exceed the capacity; seats left are computed from it by selectors.py (minus holds and offers past their
+deadline that the expiry task has not marked yet). All seat-changing writes go through services.py.
 """
 
 from __future__ import annotations
@@ -168,12 +170,25 @@ class Session(TimeStampedModel):
     # tickets say «перенесено» and calendar apps update the event they already hold (same UID).
     rescheduled_from = models.DateTimeField(_("moved from"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("times moved"), default=0, editable=False)
+    # The seats held, confirmed, checked in or offered to the waitlist (deadlines aside): kept by the services
+    # under the session lock (`services.lock_session`), never edited elsewhere; loaders that bypass the services
+    # call `services.session_seats_recount`. Never above the capacity: the database refuses an oversold session.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
 
     class Meta:
         verbose_name = pgettext_lazy("tours", "session")
         verbose_name_plural = pgettext_lazy("tours", "sessions")
         ordering = ["starts_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(capacity__gte=0), name="session_capacity_non_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="session_capacity_non_negative"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="session_never_oversold"),
+        ]
+        indexes = [
+            # a tour's next sessions (the catalogue's «soonest first», tour pages, the cards' next session)
+            models.Index(
+                fields=["tour", "starts_at"], condition=Q(state="scheduled"), name="session_tour_scheduled_start"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tour} — {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
@@ -255,6 +270,12 @@ class Registration(VisitorContact):
                 name="registration_one_active_per_email",
             ),
         ]
+        indexes = [
+            # holds past their deadline not yet marked expired: seats left and the expiry task find them here
+            models.Index(
+                fields=["session", "hold_expires_at"], condition=Q(state="held"), name="registration_session_held"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.ticket_code}"
@@ -293,7 +314,13 @@ class WaitlistEntry(VisitorContact):
             models.CheckConstraint(condition=Q(party_size__gt=0), name="waitlist_party_positive"),
         ]
         # A join takes the next position from MAX(position) of the session: an index lookup, not a scan.
-        indexes = [models.Index(fields=["session", "position"], name="waitlist_session_position")]
+        indexes = [
+            models.Index(fields=["session", "position"], name="waitlist_session_position"),
+            # offers past their deadline not yet marked expired (as for holds)
+            models.Index(
+                fields=["session", "offer_expires_at"], condition=Q(state="offered"), name="waitlist_session_offered"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.party_size})"

@@ -40,32 +40,66 @@ MOSCOW = rules.MOSCOW
 BOOKED_REG_STATES = [Registration.State.CONFIRMED, Registration.State.CHECKED_IN]
 
 
-def _booked_registrations_q(now: datetime, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}state__in": BOOKED_REG_STATES}) | Q(
-        **{f"{prefix}state": Registration.State.HELD, f"{prefix}hold_expires_at__gt": now}
+# --- seats ------------------------------------------------------------------------------------------
+#
+# What takes a seat: a registration held, confirmed or checked in, and a waitlist offer (TAKING_* below). The
+# services keep `Session.seats_taken` equal to that sum under the session lock (`seats_taken_recount` is the
+# sum itself, for the recount and the tests). A hold or an offer past its deadline stops taking its seats at
+# once, before the expiry task marks it: `seats_booked` and `with_seats` subtract those "lapsed" seats, so
+# availability is exact to the second while the catalogue reads one stored figure per session.
+
+TAKING_REG_STATES = [Registration.State.HELD, Registration.State.CONFIRMED, Registration.State.CHECKED_IN]
+TAKING_ENTRY_STATES = [WaitlistEntry.State.OFFERED]
+
+
+def _lapsed_registrations(now: datetime) -> QuerySet[Registration]:
+    return Registration.objects.filter(state=Registration.State.HELD, hold_expires_at__lte=now)
+
+
+def _lapsed_offers(now: datetime) -> QuerySet[WaitlistEntry]:
+    return WaitlistEntry.objects.filter(state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now)
+
+
+def seats_taken_recount(session_id: int) -> int:
+    """The seats that the session's rows take, counted from the rows (what `Session.seats_taken` must equal)."""
+    regs = Registration.objects.filter(session_id=session_id, state__in=TAKING_REG_STATES)
+    offers = WaitlistEntry.objects.filter(session_id=session_id, state__in=TAKING_ENTRY_STATES)
+    return int(regs.aggregate(s=Sum("party_size"))["s"] or 0) + int(offers.aggregate(s=Sum("party_size"))["s"] or 0)
+
+
+def seats_taken_recount_expression() -> Any:
+    """`seats_taken_recount` as an expression over Session rows (one UPDATE recounts any number of sessions)."""
+    regs = (
+        Registration.objects.filter(session=OuterRef("pk"), state__in=TAKING_REG_STATES)
+        .order_by()
+        .values("session")
+        .annotate(s=Sum("party_size"))
+        .values("s")
+    )
+    offers = (
+        WaitlistEntry.objects.filter(session=OuterRef("pk"), state__in=TAKING_ENTRY_STATES)
+        .order_by()
+        .values("session")
+        .annotate(s=Sum("party_size"))
+        .values("s")
+    )
+    return Coalesce(Subquery(regs, output_field=IntegerField()), Value(0)) + Coalesce(
+        Subquery(offers, output_field=IntegerField()), Value(0)
     )
 
 
-def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
-    """Held (unexpired) + confirmed + checked-in party sizes + unexpired waitlist offers.
-
-    One hand-written statement: this runs inside every seat-locking transaction, where the ORM's compilation of
-    `with_seats` cost more than the query itself. `with_seats` is the same sum for lists; tests prove they agree.
-    """
-    now = now or timezone.now()
-    session_id = session if isinstance(session, int) else session.pk
+def seats_lapsed(session_id: int, *, now: datetime) -> int:
+    """Seats of holds and offers past their deadline that still count in the tally (the expiry task's work)."""
     at = connection.ops.adapt_datetimefield_value(now)
     # Only the models' own table names are interpolated; every value is a parameter.
     sql = (
         f"SELECT COALESCE((SELECT SUM(party_size) FROM {Registration._meta.db_table} WHERE session_id = %s"  # noqa: S608
-        " AND (state IN (%s, %s) OR (state = %s AND hold_expires_at > %s))), 0)"
+        " AND state = %s AND hold_expires_at <= %s), 0)"
         f" + COALESCE((SELECT SUM(party_size) FROM {WaitlistEntry._meta.db_table} WHERE session_id = %s"
-        " AND state = %s AND offer_expires_at > %s), 0)"
+        " AND state = %s AND offer_expires_at <= %s), 0)"
     )
     params: list[Any] = [
         session_id,
-        Registration.State.CONFIRMED.value,
-        Registration.State.CHECKED_IN.value,
         Registration.State.HELD.value,
         at,
         session_id,
@@ -78,34 +112,75 @@ def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
     return int(row[0] or 0)
 
 
+def seats_booked(session: Session | int, *, now: datetime | None = None) -> int:
+    """Held (unexpired) + confirmed + checked-in party sizes + unexpired waitlist offers.
+
+    One hand-written statement (it runs in locked transactions, where the ORM's compilation cost more than the
+    query): the session's stored tally minus its lapsed holds and offers. `with_seats` is the same figure for
+    lists; tests prove they agree with a count over the rows.
+    """
+    now = now or timezone.now()
+    session_id = session if isinstance(session, int) else session.pk
+    at = connection.ops.adapt_datetimefield_value(now)
+    # Only the models' own table names are interpolated; every value is a parameter.
+    sql = (
+        f"SELECT s.seats_taken - COALESCE((SELECT SUM(party_size) FROM {Registration._meta.db_table}"  # noqa: S608
+        " WHERE session_id = s.id AND state = %s AND hold_expires_at <= %s), 0)"
+        f" - COALESCE((SELECT SUM(party_size) FROM {WaitlistEntry._meta.db_table}"
+        " WHERE session_id = s.id AND state = %s AND offer_expires_at <= %s), 0)"
+        f" FROM {Session._meta.db_table} s WHERE s.id = %s"
+    )
+    params: list[Any] = [Registration.State.HELD.value, at, WaitlistEntry.State.OFFERED.value, at, session_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
 def seats_left(session: Session, *, now: datetime | None = None) -> int:
     return max(session.capacity - seats_booked(session, now=now), 0)
 
 
 def with_seats(qs: QuerySet[Session], *, now: datetime | None = None) -> QuerySet[Session]:
-    """Annotate `booked` and `seats_left` with correlated subqueries (one query for any number of rows)."""
+    """Annotate `booked` and `seats_left` (one query for any number of rows): the stored tally minus the lapsed
+    holds and offers (two small correlated subqueries on partial indexes)."""
     now = now or timezone.now()
-    regs = (
-        Registration.objects.filter(_booked_registrations_q(now), session=OuterRef("pk"))
+    lapsed_regs = (
+        _lapsed_registrations(now)
+        .filter(session=OuterRef("pk"))
         .order_by()
         .values("session")
         .annotate(s=Sum("party_size"))
         .values("s")
     )
-    offers = (
-        WaitlistEntry.objects.filter(
-            session=OuterRef("pk"), state=WaitlistEntry.State.OFFERED, offer_expires_at__gt=now
-        )
+    lapsed_offers = (
+        _lapsed_offers(now)
+        .filter(session=OuterRef("pk"))
         .order_by()
         .values("session")
         .annotate(s=Sum("party_size"))
         .values("s")
     )
-    booked = Coalesce(Subquery(regs, output_field=IntegerField()), Value(0)) + Coalesce(
-        Subquery(offers, output_field=IntegerField()), Value(0)
+    booked = (
+        F("seats_taken")
+        - Coalesce(Subquery(lapsed_regs, output_field=IntegerField()), Value(0))
+        - Coalesce(Subquery(lapsed_offers, output_field=IntegerField()), Value(0))
     )
     return qs.annotate(booked=booked).annotate(
         seats_left=Greatest(F("capacity") - F("booked"), Value(0), output_field=IntegerField())
+    )
+
+
+def free_seats_q(now: datetime, prefix: str = "") -> Q:
+    """`seats_left > 0` as a filter on Session rows that reads the stored tally first: a session below its
+    capacity has free seats; a full one only if some hold or offer of it has lapsed (the tally never exceeds the
+    capacity: a database check)."""
+    p = prefix
+    ref = OuterRef(f"{p}pk") if p else OuterRef("pk")
+    return (
+        Q(**{f"{p}seats_taken__lt": F(f"{p}capacity")})
+        | Exists(_lapsed_registrations(now).filter(session=ref))
+        | Exists(_lapsed_offers(now).filter(session=ref))
     )
 
 
@@ -149,7 +224,7 @@ def session_list_public(
     if date_to:
         qs = qs.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=MOSCOW))
     if free_only:
-        qs = qs.filter(rules.registration_open_q(now)).filter(**{"seats_left__gt": 0})
+        qs = qs.filter(rules.registration_open_q(now)).filter(free_seats_q(now))
     return qs
 
 
@@ -216,7 +291,7 @@ def tour_list_public(
     if date_to:
         sessions = sessions.filter(starts_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=MOSCOW))
     if free_only:
-        sessions = with_seats(sessions.filter(rules.registration_open_q(now)), now=now).filter(**{"seats_left__gt": 0})
+        sessions = sessions.filter(rules.registration_open_q(now)).filter(free_seats_q(now))
     if date_from or date_to or free_only:
         qs = qs.filter(Exists(sessions.filter(tour=OuterRef("pk"))))
     if search.query_terms(q):

@@ -1,7 +1,11 @@
 """Writes of the tours part. All seat accounting happens here, under `lock_session`.
 
-Availability is computed (capacity − unexpired holds − confirmed − unexpired waitlist offers), never kept in a
-counter. The decisions are `rules.py`'s; the reads `selectors.py`'s; links, QR codes and .ics `tickets.py`'s.
+Availability is capacity − unexpired holds − confirmed − unexpired waitlist offers. `Session.seats_taken` keeps
+the seats that holds, bookings and offers take; only `_take_seats` (a transition that takes or gives back seats,
+under the session lock) and `_recount_seats` (the sum over the rows) write it, and the database refuses it above
+the capacity. A hold or an offer past its deadline is given back by `_release_lapsed` (the expiry task, or the
+first locked decision that needs its seats). The decisions are `rules.py`'s; the reads `selectors.py`'s; links,
+QR codes and .ics `tickets.py`'s.
 
 The registration transaction does only what must be atomic: lock the session row, check, insert the hold and
 the e-mail task row (ids only). E-mails are rendered by the worker (`tasks.registration_email`). Expired holds
@@ -22,11 +26,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mosprom.core import limits
 from mosprom.core.audit import acting_as, audit_event
@@ -50,12 +55,15 @@ class NotEnoughSeats(Refused):
 
     def __init__(self, seats_left: int) -> None:
         self.seats_left = seats_left
-        super().__init__(
-            "not_enough_seats",
-            _("There are not enough free seats for your party (seats left: %(left)s). You can join the waitlist.")
-            % {"left": seats_left},
-            details={"seats_left": seats_left},
-        )
+        if seats_left <= 0:
+            message = _("There are no free seats left on this session. You can join the waitlist.")
+        else:  # fewer than the party asked for
+            message = ngettext(
+                "Only %(left)s seat is left, fewer than your party. Register fewer people or join the waitlist.",
+                "Only %(left)s seats are left, fewer than your party. Register fewer people or join the waitlist.",
+                seats_left,
+            ) % {"left": seats_left}
+        super().__init__("not_enough_seats", message, details={"seats_left": seats_left})
 
 
 # --- audit ----------------------------------------------------------------------------------------
@@ -87,6 +95,55 @@ def lock_session(session_id: int) -> Session:
     if session is None:
         raise Refused("not_found", _("No session has this id."), status=404)
     return session
+
+
+# --- the seat tally (always under the session lock) -------------------------------------------------
+
+
+def _take_seats(session: Session, seats: int) -> None:
+    """A transition takes `seats` (negative: gives them back) on a locked session: the tally follows."""
+    if seats:
+        Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + seats)
+        session.seats_taken += seats
+
+
+def _recount_seats(session: Session) -> None:
+    """Set the tally of a locked session to the sum over its rows (after a transition of many rows at once)."""
+    session.seats_taken = selectors.seats_taken_recount(session.pk)
+    Session.objects.filter(pk=session.pk).update(seats_taken=session.seats_taken)
+
+
+def _release_lapsed(session: Session, now: datetime) -> tuple[int, int]:
+    """Mark the holds and offers of a locked session whose deadline has passed as expired and give their seats
+    back; returns (holds, offers) marked. One statement when none has lapsed."""
+    if not selectors.seats_lapsed(session.pk, now=now):
+        return 0, 0
+    holds = Registration.objects.filter(
+        session=session, state=Registration.State.HELD, hold_expires_at__lte=now
+    ).update(state=Registration.State.EXPIRED)
+    offers = WaitlistEntry.objects.filter(
+        session=session, state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now
+    ).update(state=WaitlistEntry.State.EXPIRED)
+    _recount_seats(session)
+    return holds, offers
+
+
+def _seats_free(session: Session, now: datetime, *, wanted: int) -> int:
+    """Free seats of a locked session for a decision about `wanted` seats: the tally says at once when they fit;
+    otherwise lapsed holds and offers are released first (their seats go to the waitlist before anyone else)."""
+    free = session.capacity - session.seats_taken
+    if wanted > free and any(_release_lapsed(session, now)):
+        _serve_waitlist(session, now)
+        free = session.capacity - session.seats_taken
+    return max(free, 0)
+
+
+def session_seats_recount(*, sessions: QuerySet[Session] | None = None) -> int:
+    """Recount the tally of sessions whose rows were written around the services (COPY, bulk_create, demo data)
+    in one statement; None: every session. Returns the number of sessions."""
+    return (Session.objects.all() if sessions is None else sessions).update(
+        seats_taken=selectors.seats_taken_recount_expression()
+    )
 
 
 # --- e-mails: ids go into the task row; the worker renders -----------------------------------------
@@ -168,7 +225,8 @@ def _serve_waitlist(session: Session, now: datetime, *, actor: Any = None) -> li
     """
     if not rules.registration_state(session, now=now).is_open:
         return []
-    free = selectors.seats_left(session, now=now)
+    _release_lapsed(session, now)
+    free = session.capacity - session.seats_taken
     if free <= 0:
         return []
     offered: list[WaitlistEntry] = []
@@ -185,6 +243,7 @@ def _serve_waitlist(session: Session, now: datetime, *, actor: Any = None) -> li
         entry.offer_expires_at = now + timedelta(minutes=settings.TOURS_WAITLIST_OFFER_MINUTES)
         entry.offers += 1
         entry.save(update_fields=["state", "offered_at", "offer_expires_at", "offers", "updated_at"])
+        _take_seats(session, entry.party_size)
         entry.session = session
         _mail("offer", entry, f"tours:offer:{entry.pk}:{entry.offers}")
         audit_action(session, "waitlist_offer", actor=actor, entry=entry.pk, party_size=entry.party_size)
@@ -258,7 +317,9 @@ def registration_create(
         ).first()
         if existing is not None and rules.hold_expired(existing, now=now):
             # Its seats are already free (availability ignores expired holds); mark it so the e-mail can book again.
-            Registration.objects.filter(pk=existing.pk).update(state=Registration.State.EXPIRED)
+            if existing.state == Registration.State.HELD:
+                Registration.objects.filter(pk=existing.pk).update(state=Registration.State.EXPIRED)
+                _take_seats(session, -existing.party_size)
             existing = None
         if existing is not None:
             _resend(existing)
@@ -266,7 +327,7 @@ def registration_create(
         state = rules.registration_state(session, now=now)
         if isinstance(state, rules.Closed):
             raise state.refusal()
-        left = selectors.seats_left(session, now=now)
+        left = _seats_free(session, now, wanted=visitor.party_size)
         if visitor.party_size > left:
             raise NotEnoughSeats(left)
         registration = Registration.objects.create(
@@ -283,6 +344,7 @@ def registration_create(
             state=Registration.State.HELD,
             hold_expires_at=now + timedelta(minutes=settings.TOURS_HOLD_MINUTES),
         )
+        _take_seats(session, visitor.party_size)
         registration.session = session
         _send_confirmation(registration)
         logger.info("registration %s held %s seats on session %s", registration.pk, visitor.party_size, session.pk)
@@ -317,6 +379,7 @@ def registration_confirm(*, signed: str, actor: Any = None, now: datetime | None
                 # Committed before refusing: the seats go back (to the waitlist first).
                 registration.state = Registration.State.EXPIRED
                 registration.save(update_fields=["state", "updated_at"])
+                _take_seats(registration.session, -registration.party_size)
                 _serve_waitlist(registration.session, now, actor=actor)
             refusal = hold_expired_refusal()
         else:
@@ -346,6 +409,7 @@ def _cancel(registration: Registration, *, now: datetime, actor: Any, by: str) -
     registration.state = Registration.State.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["state", "cancelled_at", "updated_at"])
+    _take_seats(registration.session, -registration.party_size)
     _mail("cancelled", registration, f"tours:cancelled:{registration.pk}")
     audit_action(
         registration.session,
@@ -441,7 +505,7 @@ def waitlist_join(
             language=_language(language),
         )
         # Seats free now (a party that did not fit while a smaller one would): serve the queue in order.
-        if selectors.seats_left(session, now=now) >= entry.party_size:
+        if _seats_free(session, now, wanted=entry.party_size) >= entry.party_size:
             _serve_waitlist(session, now, actor=actor)
             entry.refresh_from_db()
         if entry.state == WaitlistEntry.State.WAITING:
@@ -478,6 +542,7 @@ def offer_accept(*, signed: str, actor: Any = None, now: datetime | None = None)
                 # Committed before refusing: the offer passes to the next entry.
                 entry.state = WaitlistEntry.State.EXPIRED
                 entry.save(update_fields=["state", "updated_at"])
+                _take_seats(session, -entry.party_size)
                 _serve_waitlist(session, now, actor=actor)
             refusal = Refused(
                 "offer_expired", _("This offer has expired and the seats were offered to the next person."), status=410
@@ -489,6 +554,7 @@ def offer_accept(*, signed: str, actor: Any = None, now: datetime | None = None)
         ).exists():
             entry.state = WaitlistEntry.State.CANCELLED
             entry.save(update_fields=["state", "updated_at"])
+            _take_seats(session, -entry.party_size)
             _serve_waitlist(session, now, actor=actor)
             refusal = Refused("duplicate", _("You already have a registration for this session."))
         else:
@@ -530,8 +596,11 @@ def offer_decline(*, signed: str, actor: Any = None, now: datetime | None = None
 
 
 def _leave_waitlist(entry: WaitlistEntry, *, now: datetime, actor: Any, by: str) -> None:
+    offered = entry.state == WaitlistEntry.State.OFFERED
     entry.state = WaitlistEntry.State.CANCELLED
     entry.save(update_fields=["state", "updated_at"])
+    if offered:
+        _take_seats(entry.session, -entry.party_size)
     audit_action(entry.session, "waitlist_leave", actor=actor, entry=entry.pk, by=by)
     _serve_waitlist(entry.session, now, actor=actor)
 
@@ -556,14 +625,15 @@ def waitlist_entry_cancel(*, entry_id: int, actor: Any, now: datetime | None = N
 
 
 def _expire_and_serve(model: Any, *, state: str, deadline_field: str, now: datetime, actor: Any) -> int:
-    """Mark rows of `model` in `state` whose deadline has passed as expired, session by session under its lock,
-    and offer the freed seats to the waitlist."""
+    """Mark rows of `model` in `state` whose deadline has passed as expired (with the other lapsed holds and
+    offers of their session), session by session under its lock, and offer the freed seats to the waitlist."""
     due = {"state": state, f"{deadline_field}__lte": now}
     count = 0
     for session_id in sorted(set(model.objects.filter(**due).values_list("session_id", flat=True))):
         with transaction.atomic():
             session = lock_session(session_id)
-            count += model.objects.filter(session=session, **due).update(state=model.State.EXPIRED)
+            holds, offers = _release_lapsed(session, now)
+            count += holds if model is Registration else offers
             _serve_waitlist(session, now, actor=actor)
     return count
 
@@ -661,10 +731,21 @@ def visitor_data_erase(*, registration: Registration, actor: Any = None, now: da
                 reg.state = Registration.State.CANCELLED
                 reg.cancelled_at = now
                 reg.save(update_fields=["state", "cancelled_at", "updated_at"])
+                _take_seats(session, -reg.party_size)
                 audit_action(session, "cancellation", actor=actor, registration=reg.pk, by="erasure")
             count += Registration.objects.filter(pk=reg.pk).update(**_ERASED, purged_at=now)
             _serve_waitlist(session, now, actor=actor)
-    WaitlistEntry.objects.filter(email_normalised=email).update(**_ERASED, state=WaitlistEntry.State.CANCELLED)
+    entries = WaitlistEntry.objects.filter(email_normalised=email) if email else WaitlistEntry.objects.none()
+    # An offer gives its seats back (under its session's lock) and they pass to the next in the queue.
+    for session_id in sorted(
+        set(entries.filter(state=WaitlistEntry.State.OFFERED).values_list("session_id", flat=True))
+    ):
+        with transaction.atomic():
+            session = lock_session(session_id)
+            entries.filter(session=session).update(**_ERASED, state=WaitlistEntry.State.CANCELLED)
+            _recount_seats(session)
+            _serve_waitlist(session, now, actor=actor)
+    entries.update(**_ERASED, state=WaitlistEntry.State.CANCELLED)
     return count
 
 
@@ -803,7 +884,8 @@ def session_update(
         rules.validate_schedule(starts_at=starts_at if moved else None, capacity=capacity, now=now)
         fields = ["updated_at"]
         if capacity is not None and capacity != session.capacity:
-            refusal = rules.capacity_refusal(capacity=capacity, booked=selectors.seats_booked(session, now=now))
+            _release_lapsed(session, now)  # the tally is then exactly what is booked
+            refusal = rules.capacity_refusal(capacity=capacity, booked=session.seats_taken)
             if refusal is not None:
                 raise refusal
             audit_action(session, "capacity_change", actor=actor, before=session.capacity, after=capacity)
@@ -882,6 +964,7 @@ def session_cancel(*, actor: Any, session_id: int, reason: str = "", now: dateti
         )
         entry_ids = list(waiting.values_list("pk", flat=True))
         waiting.update(state=WaitlistEntry.State.CANCELLED, updated_at=now)
+        _recount_seats(session)
         for pk in registration_ids:
             _mail_ids("session_cancelled", "registration", pk, f"tours:session-cancelled:{pk}")
         for pk in entry_ids:
