@@ -64,6 +64,8 @@ EOF
 
 pg_opts() {
   local o="-c listen_addresses=127.0.0.1 -p $1 -k $DIR/pg/sock -c max_connections=${CLUSTER_PG_MAX_CONNECTIONS:-100}" setting
+  # A new replica syncs its data directory once before recovery: one syncfs() instead of an fsync() per file.
+  o+=" -c recovery_init_sync_method=syncfs"
   for setting in "${PG_SETTINGS[@]}"; do o+=" -c $setting"; done
   [ "${CLUSTER_PG_FAST:-0}" = 1 ] && o+=" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
   echo "$o"
@@ -110,24 +112,32 @@ up() {
   fi
   say "primary on 127.0.0.1:$PGP"
 
-  # 2. The schema, on the primary only (the replica receives it through the WAL).
+  # 2-4 side by side (one after the other they took 50 s of the minute and a half on a busy 2-core machine):
+  # 2. Static files (whitenoise): no database needed.
+  "$PY" manage.py collectstatic --noinput >"$DIR/log/collectstatic.log" 2>&1 &
+  local static_pid=$!
+  # 3. The streaming replica: a base backup of the primary with its recovery settings (-R), taken before the
+  #    schema is migrated; the replica receives the migration through the WAL like any later change.
+  (
+    if [ ! -f "$DIR/pg/replica/PG_VERSION" ]; then
+      as_pg env PGPASSWORD=replicator "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PGP" -U replicator \
+        -D "$DIR/pg/replica" "${BASEBACKUP_ARGS[@]}" >"$DIR/log/basebackup.log" 2>&1
+    fi
+    pg_start "$DIR/pg/replica" "$PGR"
+  ) &
+  local replica_pid=$!
+  # 4. The schema, on the primary only.
   "$PY" manage.py migrate --noinput >"$DIR/log/migrate.log" 2>&1 || { tail -20 "$DIR/log/migrate.log"; die "migrate failed"; }
   say "migrated"
-
-  # 3. The streaming replica: a base backup of the primary with its recovery settings (-R).
-  if [ ! -f "$DIR/pg/replica/PG_VERSION" ]; then
-    as_pg env PGPASSWORD=replicator "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PGP" -U replicator \
-      -D "$DIR/pg/replica" "${BASEBACKUP_ARGS[@]}" >"$DIR/log/basebackup.log" 2>&1
-  fi
-  pg_start "$DIR/pg/replica" "$PGR"
+  wait "$replica_pid" || { tail -20 "$DIR/log/basebackup.log" "$DIR/log/replica.log"; die "the replica did not start"; }
   say "replica on 127.0.0.1:$PGR (streaming from the primary)"
 
-  # 4. Redis: append-only file, so queued jobs survive a restart.
+  # 5. Redis: append-only file, so queued jobs survive a restart.
   redis_start
   say "redis on 127.0.0.1:$REDIS"
 
-  # 5. Static files (whitenoise), then the processes.
-  "$PY" manage.py collectstatic --noinput >"$DIR/log/collectstatic.log" 2>&1
+  # 6. The processes, once the static files are collected.
+  wait "$static_pid" || { tail -20 "$DIR/log/collectstatic.log"; die "collectstatic failed"; }
   processes
   echo "cluster up in $(elapsed)s; environment: scripts/cluster.sh env" >&2
 }
