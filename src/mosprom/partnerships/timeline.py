@@ -3,6 +3,10 @@
 One row per project: a bar from the planned start to the planned end (filled in proportion to its
 progress), diamonds for milestones (operators only), a vertical line for today; late projects and
 overdue milestones are red.
+
+With labels, the projects' names are an HTML list beside the SVG (links a keyboard reaches, text that wraps
+nowhere and ellipsises in CSS) that stays fixed while the chart scrolls sideways on a phone; its rows line up
+with the chart's through TOP and ROW_H, repeated in partnerships.css (.timeline-labels).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from .models import Project
 
-LABEL_W = 250
 CHART_W = 700
 ROW_H = 26
 TOP = 34
@@ -42,14 +45,10 @@ def _dates(project: Project, with_milestones: bool) -> list[date]:
     return found
 
 
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def render_timeline(
     projects: Sequence[Project], *, today: date, with_milestones: bool, title: str = "", labels: bool = True
 ) -> SafeString:
-    label_w = LABEL_W if labels else 12
+    label_w = 12  # the names, when shown, are the HTML list in front of the SVG
     rows = list(projects)
     all_dates = [today]
     for p in rows:
@@ -63,7 +62,25 @@ def render_timeline(
 
     height = TOP + len(rows) * ROW_H + BOTTOM
     width = label_w + CHART_W + 20
-    out: list[str] = [
+    out: list[str] = []
+    if labels:
+        out.append(mark_safe('<div class="timeline-rows"><ul class="timeline-labels" data-testid="timeline-labels">'))
+        for project in rows:
+            late = project.is_late(today) or (
+                with_milestones and any(m.is_overdue(today) for m in project.milestones.all())
+            )
+            label = f"{project.code} · {project.title}"
+            out.append(
+                format_html(
+                    '<li{}><a href="{}" title="{}">{}</a></li>',
+                    mark_safe(' class="late"') if late else "",
+                    project.get_absolute_url(),
+                    label,
+                    label,
+                )
+            )
+        out.append(mark_safe("</ul>"))
+    out.append(
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-testid="timeline" '
             'viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-labelledby="timeline-title">'
@@ -74,7 +91,7 @@ def render_timeline(
             height,
             title or _("Road-map timeline"),
         )
-    ]
+    )
     # year grid and labels
     year = start.year
     while date(year, 1, 1) <= end:
@@ -102,18 +119,6 @@ def render_timeline(
         late = project.is_late(today) or bool(overdue_ms)
         if i % 2:
             out.append(format_html('<rect class="stripe" x="0" y="{}" width="{}" height="{}"/>', y, width, ROW_H))
-        label = f"{project.code} · {project.title}"
-        if labels:
-            out.append(
-                format_html(
-                    '<a href="{}"><text class="label{}" x="6" y="{}"><title>{}</title>{}</text></a>',
-                    project.get_absolute_url(),
-                    " late" if late else "",
-                    y + ROW_H / 2 + 4,
-                    label,
-                    _short(label),
-                )
-            )
         bar_start = project.planned_start or project.actual_start
         bar_end = project.planned_end or project.actual_end or bar_start
         if bar_start and bar_end:
@@ -198,4 +203,6 @@ def render_timeline(
         )
     )
     out.append(mark_safe("</svg>"))
+    if labels:
+        out.append(mark_safe("</div>"))
     return mark_safe("".join(str(part) for part in out))
