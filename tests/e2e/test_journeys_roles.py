@@ -124,8 +124,10 @@ def test_visitor(journey: Any) -> None:
     boris.check("#id_consent")
     form = boris.get_by_test_id("registration-form")
     form.locator("button[type=submit]").click()
+    summary = boris.get_by_test_id("error-summary").inner_text()
+    assert "На этот сеанс свободных мест не осталось" in summary, summary
     offer = boris.get_by_test_id("waitlist-offer")
-    assert "лист ожидания" in offer.inner_text().lower()
+    assert "когда место освободится, мы напишем вам" in offer.inner_text()  # one person, no «your party»
     j.shot(boris, "waitlist-offer")
     offer.get_by_role("button").click()
     assert boris.get_by_test_id("waitlist-position").inner_text() == "Ваше место в очереди: 1."
@@ -141,11 +143,12 @@ def test_visitor(journey: Any) -> None:
     assert registration.state == Registration.State.CANCELLED
 
     body = open_mail(boris, to="boris@example.com", subject="Для вас освободились места")
-    assert "Борис Смирнов" in body
+    assert "Борис Смирнов" in body and "Мы держим его для вас" in body  # one seat: «его», not «их»
     j.shot(boris, "mailbox-offer")
     boris.get_by_test_id("offer-link").click()
     boris.wait_for_url("**/tours/offer/**")
     assert "Композиты вокруг нас" in boris.locator("main").inner_text()
+    assert boris.get_by_test_id("accept").inner_text() == "Занять место"
     j.shot(boris, "offer")
     boris.get_by_test_id("accept").click()
     boris.get_by_test_id("ticket").wait_for()
@@ -227,6 +230,7 @@ def test_host(journey: Any, tmp_path: Any) -> None:
     assert "Пётр Посетитель" in host.locator(".messages").inner_text()
     assert "пришёл" in host.get_by_test_id("checkin-state").inner_text()
     assert host.get_by_test_id("checkin").count() == 0
+    assert host.get_by_test_id("already-checked-in").count() == 0  # no «do not let them in again» just now
     registration.refresh_from_db()
     assert registration.state == Registration.State.CHECKED_IN
     j.shot(host, "checked-in")
@@ -292,7 +296,8 @@ def test_company_representative(journey: Any, tmp_path: Any) -> None:
     assert anna.get_by_test_id("stage").text_content() == "черновик"
     anna.get_by_test_id("submit-application").click()  # too early: nothing answered, nothing attached
     summary = anna.get_by_test_id("error-summary").inner_text()
-    assert "Приложите хотя бы один документ" in summary and "Ответьте на этот вопрос" in summary
+    assert "Приложите хотя бы один документ" in summary and "Ответьте на вопрос «Площадь, кв. м»." in summary
+    assert "необязательно" not in anna.get_by_test_id("questionnaire").inner_text()  # every answer is needed
     j.shot(anna, "application-incomplete")
     anna.set_input_files("input[name=file]", str(pdf))
     anna.get_by_test_id("upload").click()

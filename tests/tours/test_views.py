@@ -163,7 +163,7 @@ def test_not_enough_seats_offers_the_waitlist(client: Any) -> None:
     session = make_session(capacity=1)
     url = session.tour.get_absolute_url()
     html = client.post(url, form_data(session)).content.decode()
-    assert 'data-testid="waitlist-offer"' in html and "осталось: 1" in html
+    assert 'data-testid="waitlist-offer"' in html and "Осталось только 1 место — меньше, чем вас." in html
     response = client.post(url, form_data(session, join_waitlist="1"))
     assert response.status_code == 302 and "/tours/waitlist/" in response["Location"]
     assert "Вы в листе ожидания" in client.get(response["Location"]).content.decode()
@@ -201,7 +201,7 @@ def test_offer_page_accepts(client: Any) -> None:
     )
     services.registration_cancel(signed=tickets.sign_for("cancel", first))
     url = f"/tours/offer/{tickets.sign_for('offer', entry)}/"
-    assert "Занять места" in client.get(url).content.decode()
+    assert "Занять место" in client.get(url).content.decode()  # one seat for a party of one
     response = client.post(url)
     assert response.status_code == 302 and "/tours/ticket/" in response["Location"]
 

@@ -67,6 +67,15 @@ class ApplicationStartForm(PlainErrors, forms.Form):
     )
 
 
+class AnswerField(forms.CharField):
+    """An answer of the questionnaire: every one is needed to submit (the service names those missing), so the
+    label does not say «optional»; a draft saves with blanks, so the form itself lets a blank through."""
+
+    def validate(self, value: Any) -> None:
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 def questionnaire_form(
     questions: list[Question], *, data: Any = None, initial: dict[str, Any] | None = None
 ) -> forms.Form:
@@ -75,12 +84,12 @@ def questionnaire_form(
     for q in questions:
         field: forms.Field
         if q.kind == "text":
-            field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+            field = AnswerField(widget=forms.Textarea(attrs={"rows": 3}))
         else:
-            field = forms.CharField(
+            field = AnswerField(
                 widget=forms.TextInput(attrs={"inputmode": "decimal" if q.kind == "decimal" else "numeric"})
             )
-        field.label, field.help_text, field.required = q.label, q.hint, False
+        field.label, field.help_text = q.label, q.hint
         form.fields[f"q_{q.code}"] = field
     return form
 

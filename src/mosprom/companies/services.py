@@ -686,8 +686,13 @@ def application_submit(*, actor: Any, application: Application) -> Application:
         raise Refused("already_submitted", _("This application was already submitted."))
     questions = rules.questionnaire(selectors.kind_terms(app.kind).questions)
     missing = rules.missing_answers(questions, app.answers)
+    # each message names its question: the error summary at the top lists the messages alone
     errors: dict[str, list[ValidationError]] = {
-        f"q_{code}": [ValidationError(_("Answer this question."), code="required")] for code in missing
+        f"q_{q.code}": [
+            ValidationError(_("Answer the question «%(question)s».") % {"question": q.label}, code="required")
+        ]
+        for q in questions
+        if q.code in missing
     }
     if not app.documents.exists():
         errors["file"] = [ValidationError(_("Attach at least one document (PDF or image)."), code="no_documents")]

@@ -555,6 +555,10 @@ def cabinet_checkin(request: HttpRequest) -> HttpResponse:
     return render(request, "tours/cabinet/checkin.html", {"form": form})
 
 
+# the session key marking the ticket this host has just checked in (read once by the page the check-in leads to)
+JUST_CHECKED_IN = "tours_just_checked_in"
+
+
 @host_required
 def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -572,19 +576,27 @@ def cabinet_checkin_code(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
+            request.session[JUST_CHECKED_IN] = registration.ticket_code
             messages.success(
                 request,
                 _("%(name)s checked in (%(party)s).")
                 % {"name": registration.name, "party": formats.number_format(registration.party_size)},
             )
             return redirect("tours:checkin_code", code=registration.ticket_code)
+    # The page right after this host's check-in says it is done; the warning «already checked in, do not let them
+    # in again» is for the ticket shown again later (once: a reload or another scan warns).
+    just_checked_in = (
+        request.method == "GET"
+        and request.session.pop(JUST_CHECKED_IN, None) == registration.ticket_code
+        and registration.state == Registration.State.CHECKED_IN
+    )
     # the rule decides whether the button is offered: not after a refusal, not once checked in, and a ticket
     # that cannot be checked in says why at once (wrong day, not confirmed, cancelled)
     refusal = rules.check_in_refusal(registration, now=timezone.now())
-    error = error or (str(refusal.message) if refusal is not None else "")
+    error = "" if just_checked_in else error or (str(refusal.message) if refusal is not None else "")
     can_check_in = not error and registration.state == Registration.State.CONFIRMED
     return render(
         request,
         "tours/cabinet/checkin_ticket.html",
-        {"r": registration, "error": error, "can_check_in": can_check_in},
+        {"r": registration, "error": error, "can_check_in": can_check_in, "just_checked_in": just_checked_in},
     )
