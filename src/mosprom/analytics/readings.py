@@ -43,6 +43,11 @@ def productions_by_year(table: Table) -> str:
     return f"{head} — {tail}."
 
 
+def _none_in_year(table: Table) -> str:
+    """The reading of a chart drawn for a year with no new production (its bars show the years around it)."""
+    return _("No new productions opened in %(year)s.") % {"year": table.year} if table.rows else ""
+
+
 def _top(table: Table, *, column: int = 1) -> tuple[str, int] | None:
     rows = [row for row in table.finest_rows() if _n(row[column]) > 0]
     if not rows:
@@ -54,7 +59,7 @@ def _top(table: Table, *, column: int = 1) -> tuple[str, int] | None:
 def productions_by_site(table: Table) -> str:
     top = _top(table)
     if top is None:
-        return ""
+        return _none_in_year(table)
     return _("Most new productions in %(year)s opened at %(name)s: %(count)s.") % {
         "year": table.year,
         "name": quote(top[0]),
@@ -65,7 +70,7 @@ def productions_by_site(table: Table) -> str:
 def productions_by_industry(table: Table) -> str:
     top = _top(table)
     if top is None:
-        return ""
+        return _none_in_year(table)
     return _("The industry with most new productions in %(year)s: %(name)s (%(count)s).") % {
         "year": table.year,
         "name": top[0],
@@ -74,8 +79,10 @@ def productions_by_industry(table: Table) -> str:
 
 
 def production_shares(table: Table) -> str:
-    if len(table.rows) < 2 or table.rows[1][2] is None:
+    if len(table.rows) < 2:
         return ""
+    if table.rows[1][2] is None:  # no production opened in the year: no share to speak of
+        return _none_in_year(table)
     return _("%(share)s of the productions opened in %(year)s substitute imports.") % {
         "share": format_percent(table.rows[1][2]),
         "year": table.year,
