@@ -26,6 +26,7 @@ ROW_H = 26
 TOP = 34
 BOTTOM = 12
 BAR_H = 12
+TODAY_CHAR_W = 7  # a generous width of one letter of the 11px bold «today» label
 
 STATUS_FILL: dict[str, str] = {
     Project.Status.IDEA: "#b1b4b6",
@@ -190,16 +191,21 @@ def render_timeline(
                 )
             )
     tx = x(today)
+    today_label = _("today")
+    # Right of the line, unless it would run past the chart's edge («сегодн…»): then left of it, ending there.
+    fits_right = tx + 3 + len(today_label) * TODAY_CHAR_W <= width
     out.append(
         format_html(
-            '<line class="today" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="today-label" x="{}" y="{}">{}</text>',
+            '<line class="today" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<text class="today-label" x="{}" y="{}" text-anchor="{}">{}</text>',
             tx,
             TOP - 6,
             tx,
             height,
-            tx + 3,
+            tx + 3 if fits_right else tx - 3,
             TOP - 1,
-            _("today"),
+            "start" if fits_right else "end",
+            today_label,
         )
     )
     out.append(mark_safe("</svg>"))
