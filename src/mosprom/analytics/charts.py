@@ -24,7 +24,25 @@ PALETTE = ("#0b3d91", "#00703c", "#b45309", "#6f42c1", "#d4351c", "#1d70b8", "#5
 Number = int | float | Decimal
 # The width of one character of a 14-unit legend label: Cyrillic in the usual sans-serif fonts runs about 0.68 em.
 LEGEND_CHAR_WIDTH = 9.6
+# A bar chart's names above the bars: 15 units, the same 0.68 em per Cyrillic letter; a second line 18 units lower.
+BAR_LABEL_CHAR_WIDTH = 10.2
+BAR_LABEL_LINE = 18
 _ids = itertools.count(1)
+
+
+def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
+    """`text` in lines of at most `max_chars`, broken between words; past `max_lines` it ends with «…»."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= max_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = lines or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max_chars - 1].rstrip() + "…"
+    return [line if len(line) <= max_chars else line[: max_chars - 1] + "…" for line in lines]
 
 
 def _fmt(value: Number | None) -> str:
@@ -190,7 +208,9 @@ def bar_chart(
     fmt = value_format or _fmt
     legend_h = _legend_height(series, width)
     group_h = 20 + (18 if stacked else 16 * max(len(series), 1)) + 10
-    height = legend_h + group_h * max(len(labels), 1) + 4
+    # A name longer than the chart is wide wraps onto a second line instead of running off the edge.
+    wrapped = [_wrap(str(label), int(width / BAR_LABEL_CHAR_WIDTH)) for label in labels]
+    height = legend_h + group_h * max(len(labels), 1) + BAR_LABEL_LINE * sum(len(w) - 1 for w in wrapped) + 4
     _uid, parts = _open(width, height, title, "bar-stacked" if stacked else "bar")
     y = 0
     if legend_h:
@@ -205,7 +225,14 @@ def bar_chart(
     scale = plot_w / (peak or 1)
     multi = len(series) > 1
     for i, label in enumerate(labels):
-        parts.append(f'<text x="0" y="{y + 15}" font-size="15" fill="#0b0c0c">{escape(label)}</text>')
+        lines = wrapped[i]
+        tspans = "".join(
+            f'<tspan x="0" dy="{0 if n == 0 else BAR_LABEL_LINE}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        title = f"<title>{escape(label)}</title>" if any(line.endswith("…") for line in lines) else ""
+        parts.append(f'<text x="0" y="{y + 15}" font-size="15" fill="#0b0c0c">{title}{tspans}</text>')
+        y += BAR_LABEL_LINE * (len(lines) - 1)
         bar_y = y + 20
         if stacked:
             x = 0.0
