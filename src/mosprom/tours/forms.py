@@ -11,9 +11,9 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mosprom.core.forms import PlainErrors
-from mosprom.registry.models import District, Industry, Organisation, Site
+from mosprom.registry.models import District, Organisation
 
-from . import rules
+from . import rules, selectors
 from .models import Audience, Format, Season, Session, Tour
 
 
@@ -42,23 +42,17 @@ class CatalogueFilterForm(PlainErrors, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
+        choices = selectors.catalogue_filter_choices()
         cast(forms.ChoiceField, self.fields["format"]).choices = everything + [
-            (f.slug, f.display_name) for f in Format.objects.all()
+            (f.slug, f.display_name) for f in choices["formats"]
         ]
         cast(forms.ChoiceField, self.fields["industry"]).choices = everything + [
-            (i.slug, i.name_en if get_language() == "en" and i.name_en else i.name)
-            for i in Industry.objects.filter(organisations__tours__state="published").distinct()
+            (i.slug, i.name_en if get_language() == "en" and i.name_en else i.name) for i in choices["industries"]
         ]
-        # only districts where a published tour is: every option offered finds what it names
-        with_tours = set(
-            Site.objects.filter(tours__state="published").exclude(district="").values_list("district", flat=True)
-        )
         cast(forms.ChoiceField, self.fields["district"]).choices = everything + [
-            (value, label) for value, label in District.choices if value in with_tours
+            (value, label) for value, label in District.choices if value in choices["districts"]
         ]
-        cast(forms.ChoiceField, self.fields["site"]).choices = everything + [
-            (s.slug, s.name) for s in Site.objects.filter(tours__state="published").distinct()
-        ]
+        cast(forms.ChoiceField, self.fields["site"]).choices = everything + [(s.slug, s.name) for s in choices["sites"]]
 
 
 def _required(message: Any) -> dict[str, Any]:

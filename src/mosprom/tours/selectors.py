@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,13 +175,13 @@ def with_seats(qs: QuerySet[Session], *, now: datetime | None = None) -> QuerySe
 def free_seats_q(now: datetime, prefix: str = "") -> Q:
     """`seats_left > 0` as a filter on Session rows that reads the stored tally first: a session below its
     capacity has free seats; a full one only if some hold or offer of it has lapsed (the tally never exceeds the
-    capacity: a database check)."""
+    capacity: a database check). The lapsed ones are looked up once for all sessions (a hashed sub-plan over the
+    partial indexes), not per session."""
     p = prefix
-    ref = OuterRef(f"{p}pk") if p else OuterRef("pk")
     return (
         Q(**{f"{p}seats_taken__lt": F(f"{p}capacity")})
-        | Exists(_lapsed_registrations(now).filter(session=ref))
-        | Exists(_lapsed_offers(now).filter(session=ref))
+        | Q(**{f"{p}pk__in": _lapsed_registrations(now).values("session_id")})
+        | Q(**{f"{p}pk__in": _lapsed_offers(now).values("session_id")})
     )
 
 
@@ -253,6 +254,19 @@ def current_season(*, today: date | None = None) -> Season | None:
     return season
 
 
+class TourPageQuerySet(QuerySet[Tour]):
+    """A slice (a page) is read in two steps: the ordered ids from the tours table alone (the filters, the sort
+    key and LIMIT/OFFSET over narrow rows), then those rows with their joins. Sorting every published tour with
+    its host, site, format and season joined cost more than the rest of the catalogue together."""
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice) and self._result_cache is None and self._iterable_class is ModelIterable:
+            ids = list(self.values_list("pk", flat=True)[k])
+            rows = {tour.pk: tour for tour in QuerySet.__getitem__(self.filter(pk__in=ids), slice(None))}
+            return [rows[pk] for pk in ids if pk in rows]
+        return super().__getitem__(k)
+
+
 ALLOWED_FILTERS = {"q", "format", "industry", "site", "district", "date_from", "date_to", "free", "age", "page"}
 
 
@@ -271,8 +285,10 @@ def tour_list_public(
 ) -> QuerySet[Tour]:
     """Published tours with filters; `age` keeps tours whose minimum age is at most that age."""
     now = now or timezone.now()
-    qs = Tour.objects.filter(state=Tour.State.PUBLISHED).select_related(
-        "host", "site", "format", "season", "host__industry", "host__parent"
+    qs = (
+        TourPageQuerySet(Tour)
+        .filter(state=Tour.State.PUBLISHED)
+        .select_related("host", "site", "format", "season", "host__industry", "host__parent")
     )
     qs = qs.filter(search.match_q(q))
     if format_slug:
@@ -303,6 +319,22 @@ def tour_list_public(
         .values("starts_at")[:1]
     )
     return qs.annotate(next_start=Subquery(next_start)).order_by(F("next_start").asc(nulls_last=True), "title", "id")
+
+
+def catalogue_filter_choices() -> dict[str, Any]:
+    """What the catalogue's filters offer: only industries, sites and districts where a published tour is (every
+    option finds what it names). Each is an EXISTS over an index per row of a small table, not a DISTINCT over
+    the join of every published tour."""
+    from mosprom.registry.models import Industry, Site
+
+    published = Tour.objects.filter(state=Tour.State.PUBLISHED)
+    sites_with_tours = Site.objects.filter(Exists(published.filter(site=OuterRef("pk"))))
+    return {
+        "formats": list(Format.objects.all()),
+        "industries": list(Industry.objects.filter(Exists(published.filter(host__industry=OuterRef("pk"))))),
+        "sites": list(sites_with_tours),
+        "districts": {site.district for site in sites_with_tours.exclude(district="").only("district")},
+    }
 
 
 def tour_search_suggestions(*, q: str) -> list[str]:
