@@ -64,3 +64,27 @@ def month_year(value: Any) -> str:
 
     text = formats.date_format(value, "N Y")
     return text[:1].lower() + text[1:] if _is_ru() else text
+
+
+def agree(phrase: str, number: int | float | Decimal) -> str:
+    """A Russian unit in the form its count asks for: («предприятие», 8) → «предприятий», («рабочее место», 2) →
+    «рабочих места»; a fraction takes the genitive singular («1,5 миллиона»). Nouns agree with the number,
+    adjectives before them follow; words pymorphy3 does not know, and Latin ones, stay as they are."""
+    from mosprom.core.search import _morph
+
+    value = Decimal(str(number))
+    whole = abs(int(value)) if value == value.to_integral_value() else None
+    one = whole is not None and whole % 10 == 1 and whole % 100 != 11
+    result = []
+    for word in phrase.split(" "):
+        parses = _morph().parse(word) if any("а" <= ch <= "я" or ch == "ё" for ch in word.lower()) else []
+        noun = next((p for p in parses if "NOUN" in p.tag and "nomn" in p.tag), None)
+        adjective = next((p for p in parses if {"ADJF"} & set(str(p.tag).replace(" ", ",").split(","))), None)
+        form = None
+        if noun is not None:
+            form = noun.make_agree_with_number(whole) if whole is not None else noun.inflect({"sing", "gent"})
+        elif adjective is not None and not one:
+            form = adjective.inflect({"plur", "gent"} if whole is not None else {"sing", "gent"})
+        text = form.word if form is not None else word
+        result.append(text[:1].upper() + text[1:] if word[:1].isupper() else text)
+    return " ".join(result)

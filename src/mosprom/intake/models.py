@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mosprom.core.formatting import agree
 from mosprom.core.models import TimeStampedModel
 
 
@@ -170,7 +171,8 @@ class ProposedFact(TimeStampedModel):
         if written and self.display_value and self.display_value in written.replace("\u00a0", " ").replace(" ", ""):
             return written
         qualifier = "" if self.qualifier == self.Qualifier.EXACT else f"{self.get_qualifier_display()} "
-        return f"{qualifier}{self.display_value} {self.unit}".strip()
+        unit = agree(self.unit, self.value) if self.unit and self.value is not None else self.unit
+        return f"{qualifier}{self.display_value} {unit}".strip()
 
     @property
     def display_value(self) -> str:
