@@ -98,14 +98,26 @@ def wait_sent(
 ) -> dict[str, Any]:
     """Wait until the `expect` e-mails (outbox keys starting with `prefix`, or the confirmations of `session`) are
     all sent, running the scheduler's outbox sweep every `sweep_every` seconds meanwhile. Returns the last states."""
+    import logging
+
     from mosprom.core.services import outbox_sweep
 
+    class Errors(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.ERROR)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    errors = Errors()
+    logging.getLogger("rq").addHandler(errors)  # the sweep's clean-up of dead workers' jobs (rq.registry)
     started = time.monotonic()
     last_sweep = started
     while True:
         states = (confirmations(session) if session else outbox(prefix))["states"]
         if states == {"sent": expect} or time.monotonic() - started > timeout:
-            return {"states": states, "seconds": round(time.monotonic() - started, 2)}
+            return {"states": states, "seconds": round(time.monotonic() - started, 2), "rq_errors": errors.messages}
         if time.monotonic() - last_sweep >= sweep_every:
             outbox_sweep()
             last_sweep = time.monotonic()

@@ -163,6 +163,12 @@ def test_a_worker_killed_mid_queue_and_the_other_finishes_its_jobs(cluster: Clus
     assert settled["states"] == {"sent": count}
     assert cluster.smtp.count() - before >= count  # at worst the message in flight at the kill arrives twice
     os.kill(cluster.pid("worker2"), 0)  # the other worker did it (it is still running)
+    # The sweep's clean-up of the dead worker's job ran django-tasks-rq's failure callback without an error,
+    # here (the probe sweeps too) and in the workers that ran the scheduler's sweep.
+    assert settled["rq_errors"] == []
+    for name in ("worker1", "worker2"):
+        log = (cluster.dir / "log" / f"{name}.log").read_text()
+        assert "callback for job" not in log, log[-3000:]
     # Bring the killed worker back for the next tests.
     cluster.script("processes")
 

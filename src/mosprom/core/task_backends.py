@@ -130,7 +130,9 @@ def rq_reclaim_abandoned() -> int:
     moved = 0
     for name in sorted(backend.queues):
         queue = django_rq.get_queue(name, job_class=Job)
-        StartedJobRegistry(queue=queue).cleanup()  # type: ignore[no-untyped-call]
+        # job_class: the registry does not take it from the queue, and django-tasks-rq's failure callback needs
+        # its own Job (with the task result) — RQ's plain Job made the callback raise AttributeError.
+        StartedJobRegistry(queue=queue, job_class=Job).cleanup()  # type: ignore[no-untyped-call]
         scheduled = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]
         for job_id in scheduled.get_jobs_to_schedule(current_timestamp() - OVERDUE_SCHEDULED_SECONDS):
             job = queue.fetch_job(job_id)
