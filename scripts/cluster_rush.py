@@ -229,7 +229,7 @@ def drain(run_id: str, expected: int, timeout: float, log: Any) -> dict[str, Any
         time.sleep(1)
     sent = states.get("sent", 0)
     log(f"confirmations: {states} ({sent - first} sent in the {elapsed:.0f} s after the last phase)")
-    return {"expected": expected, "states": states, "seconds": elapsed, "rate": (sent - first) / elapsed}
+    return {"expected": expected, "states": states, "seconds": elapsed, "rate": (sent - first) / max(elapsed, 1e-3)}
 
 
 def run(

@@ -295,3 +295,42 @@ def test_rate_limit_counters_are_shared_by_every_process(cluster: Cluster) -> No
     # Two processes, two cache clients, one Redis: 3 + 3 events against 5 per hour → the sixth is refused.
     assert cluster.probe("limit_hits", key=key, hits=3, rate="5/h") == {"refused": 0}
     assert cluster.probe("limit_hits", key=key, hits=3, rate="5/h") == {"refused": 1}
+
+
+def test_the_booking_rush_of_the_benchmarks_runs_against_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
+    """scripts/cluster_rush.py (`make cluster-bench`) at a small scale against this cluster: one node, then both, the
+    API and the form, then raw SQL — never oversold. Last in the module: the rush leaves its confirmation jobs to the
+    workers (its rows are deleted at the end, so they find nothing to send)."""
+    figures = tmp_path / "rush.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts/cluster_rush.py"),
+            "--running",
+            "--clients=8",
+            "--attempts=30",
+            "--sessions=2",
+            "--drain-timeout=0",
+            "--no-doc",
+            f"--json={figures}",
+        ],
+        env=cluster.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    phases = {p["phase"]: p for p in results["phases"]}
+    assert list(phases) == [
+        "API, web node 1 alone",
+        "API, both web nodes",
+        "form, both web nodes",
+        "raw SQL on the primary",
+    ]
+    # 2 sessions of 12 seats: 24 of the 30 attempts hold a seat, 6 are refused, in every phase.
+    for phase in phases.values():
+        assert (phase["outcomes"], phase["oversold"], phase["seats_held_in_db"]) == ({"held": 24, "refused": 6}, 0, 24)
+    assert phases["API, both web nodes"]["nodes"] == 2
+    assert results["drain"]["expected"] == 72
