@@ -116,3 +116,7 @@ class ReportFilingFactory(DjangoModelFactory):
             year=2025, jobs=10, productions_launched=1, investment=Decimal("1"), submitted_on=timezone.localdate()
         )
     )
+    jobs = factory.LazyAttribute(lambda f: f.report.jobs)
+    productions_launched = factory.LazyAttribute(lambda f: f.report.productions_launched)
+    investment = factory.LazyAttribute(lambda f: f.report.investment)
+    meets_obligations = factory.LazyAttribute(lambda f: f.report.meets_obligations)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mosprom.companies import services
-from mosprom.companies.models import Application, CompanyToken, Representative
+from mosprom.companies.models import Application, CompanyToken, ReportFiling, Representative
 from mosprom.registry.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,13 @@ ORG_PAGES = ["cabinet", "representatives", "profile", "production_new", "host_ap
 @pytest.fixture
 def world(rep_a: Any, rep_b: Any, org_a: Any, submitted: Application, operator: Any, kind: Any) -> dict[str, Any]:
     token, _raw = services.company_token_create(actor=rep_a, organisation=org_a, name="ERP")
-    status = Status.objects.create(kind=kind, holder=org_a, granted_on="2024-01-01")
+    status = Status.objects.create(
+        kind=kind, holder=org_a, granted_on=date(2024, 1, 1), obliged_jobs=10, obliged_investment=1
+    )
+    filing = services.annual_report_file(
+        actor=rep_a, status=status, year=2025, jobs=5, productions_launched=0, investment=1
+    )
+    services.report_filing_decide(actor=operator, filing=filing, accept=False, comment="Уточните численность")
     return {
         "org": org_a.pk,
         "app": submitted.pk,
@@ -29,6 +36,7 @@ def world(rep_a: Any, rep_b: Any, org_a: Any, submitted: Application, operator: 
         "rep": Representative.objects.get(user=rep_a).pk,
         "token": token.pk,
         "status": status.pk,
+        "filing": filing.pk,
         "users": {"A": rep_a, "B": rep_b, "operator": operator, "anonymous": None},
     }
 
@@ -65,6 +73,12 @@ def test_document_download(world: dict[str, Any], who: str, expected: int) -> No
 @pytest.mark.parametrize(("who", "expected"), [("A", 200), ("B", 404), ("operator", 404), ("anonymous", 302)])
 def test_report_page(world: dict[str, Any], who: str, expected: int) -> None:
     r = _client(world, who).get(reverse("companies:report_new", kwargs={"status": world["status"]}))
+    assert r.status_code == expected
+
+
+@pytest.mark.parametrize(("who", "expected"), [("A", 200), ("B", 404), ("operator", 404), ("anonymous", 302)])
+def test_report_correction_page(world: dict[str, Any], who: str, expected: int) -> None:
+    r = _client(world, who).get(reverse("companies:report_refile", kwargs={"pk": world["filing"]}))
     assert r.status_code == expected
 
 
@@ -144,6 +158,7 @@ def _hostile_kwargs(world: dict[str, Any], own_org: int) -> dict[str, list[dict[
         "application": [{"pk": a["app"]}],
         "document": [{"pk": a["doc"]}],
         "report_new": [{"status": a["status"]}],
+        "report_refile": [{"pk": a["filing"]}],
     }
 
 
@@ -175,3 +190,5 @@ def test_company_b_gets_404_on_every_cabinet_url_of_a(world: dict[str, Any], org
     assert AccessRequest.objects.get(pk=world["access"]).state == "pending"
     assert not CompanyToken.objects.get(pk=world["token"]).api_token.revoked
     assert not org_a.profile_proposals.exists() and not org_a.production_reports.exists()
+    assert ReportFiling.objects.get(pk=world["filing"]).state == "rejected"
+    assert not ReportFiling.objects.filter(report__status_id=world["status"], revision=2).exists()

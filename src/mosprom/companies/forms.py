@@ -156,6 +156,14 @@ class AnnualReportForm(PlainErrors, forms.Form):
     )
 
 
+class AnnualReportCorrectionForm(AnnualReportForm):
+    """A returned report corrected: the same figures; the year is the report's own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["year"]
+
+
 class HostApplicationForm(PlainErrors, forms.Form):
     tours_offered = forms.CharField(
         label=_("Which tours could you offer?"),

@@ -309,25 +309,41 @@ class ProductionReport(TimeStampedModel, Decision):
 
 
 class ReportFiling(TimeStampedModel, Decision):
-    """A company's annual report for a status: the registry's confirmation plus the operator's review."""
+    """A company's filing of its annual report for a status, and the operator's review of it.
+
+    The registry keeps one confirmation per status and year (`registry.AnnualReport`, its current figures). Each
+    time the company files it, first and again after the operator returned it for correction, is a filing with the
+    figures it stated then, numbered by `revision`: a returned filing keeps its figures and the operator's comment.
+    At most one filing of a report waits for a decision or is accepted (a database constraint)."""
 
     organisation = models.ForeignKey(
         "registry.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    report = models.OneToOneField(
-        "registry.AnnualReport", verbose_name=_("annual confirmation"), on_delete=models.CASCADE, related_name="filing"
+    report = models.ForeignKey(
+        "registry.AnnualReport", verbose_name=_("annual confirmation"), on_delete=models.CASCADE, related_name="filings"
     )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    jobs = models.PositiveIntegerField(_("jobs"))
+    productions_launched = models.PositiveIntegerField(_("productions launched"))
+    investment = models.DecimalField(_("investment, million roubles"), max_digits=14, decimal_places=2)
     output = models.DecimalField(_("output, million roubles"), max_digits=14, decimal_places=2, null=True, blank=True)
+    meets_obligations = models.BooleanField(_("meets obligations"), default=True)
     late = models.BooleanField(_("filed after the deadline"), default=False)
     is_demo = models.BooleanField(_("synthetic demo record"), default=False)
 
     class Meta:
         verbose_name = _("annual report filing")
         verbose_name_plural = _("annual report filings")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "revision"], name="report_filing_unique_revision"),
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(state__in=["pending", "accepted"]), name="report_filing_one_open"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.report)
+        return str(self.report) if self.revision == 1 else f"{self.report} ({self.revision})"
 
 
 class HostApplication(TimeStampedModel, Decision):

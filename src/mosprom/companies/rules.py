@@ -139,6 +139,21 @@ def reminder_due(*, deadline: date, today: date, days_before: tuple[int, ...]) -
     return None
 
 
+def report_refile_problem(*, state: str, latest: bool) -> str | None:
+    """Why a filing of an annual report cannot be corrected and filed again, or None.
+
+    Only the latest filing of a report, once the operator returned it: an accepted one is settled (one accepted
+    report per status and year), a pending one waits for its decision, an older returned one was already filed
+    again."""
+    if state == "accepted":
+        return "report_accepted"
+    if state == "pending":
+        return "report_pending"
+    if not latest:
+        return "report_refiled"
+    return None
+
+
 # --- the work queue ------------------------------------------------------------------------------------
 
 

@@ -107,10 +107,16 @@ class ReportDue:
     days_left: int = 0  # until the deadline (0 once it has passed)
     days_overdue: int = 0
     upcoming: bool = False  # the year has not ended: the report cannot be filed yet
+    filing: ReportFiling | None = None  # the latest filing of the report from the cabinet, if any
 
     @property
     def asks_output(self) -> bool:
         return bool(self.status.kind.report_asks_output)
+
+    @property
+    def returned(self) -> bool:
+        """The operator returned the report: the company corrects it and files it again."""
+        return self.filing is not None and self.filing.state == Decision.State.REJECTED
 
 
 def reports_due(organisation: Organisation, *, today: date | None = None) -> list[ReportDue]:
@@ -122,12 +128,20 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
         Status.objects.filter(holder=organisation)
         .exclude(state__in=[Status.State.REVOKED, Status.State.EXPIRED])
         .select_related("kind", "site")
-        .prefetch_related(Prefetch("reports", queryset=AnnualReport.objects.filter(year=year)))
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=AnnualReport.objects.filter(year=year).prefetch_related(
+                    Prefetch("filings", queryset=ReportFiling.objects.order_by("-revision"))
+                ),
+            )
+        )
     )
     out = []
     for s in statuses:
         if registry_rules.status_owes_report(s, year):
             report = next(iter(s.reports.all()), None)
+            filing = next(iter(report.filings.all()), None) if report is not None else None
             deadline = registry_rules.status_report_deadline(s, year)
             overdue = registry_rules.report_overdue(deadline, today, filed=report is not None)
             out.append(
@@ -140,6 +154,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
                     failing=report is not None and not report.meets_obligations,
                     days_left=max((deadline - today).days, 0),
                     days_overdue=registry_rules.report_days_overdue(deadline, today) if overdue else 0,
+                    filing=filing,
                 )
             )
         elif registry_rules.status_owes_report(s, today.year):
@@ -174,7 +189,7 @@ def cabinet(*, organisation: Organisation, representative: Representative) -> di
             ProductionReport.objects.filter(organisation=organisation).select_related("site", "decided_by")[:20]
         ),
         "filings": list(
-            ReportFiling.objects.filter(organisation=organisation).select_related("report", "report__status__kind")[:10]
+            ReportFiling.objects.filter(organisation=organisation).select_related("report", "report__status__kind")[:20]
         ),
         "host_capability": capability,
         "host_application": HostApplication.objects.filter(organisation=organisation).first(),
@@ -366,34 +381,50 @@ def work_queue(
                 item.flags.append(str(_("no expert verdict yet")))
             items.append(item)
     if want("report"):
-        for f in (
+        filings = list(
             ReportFiling.objects.filter(state=PENDING)
             .filter(org_q)
             .select_related("organisation", "report", "report__status__kind")
-        ):
-            deadline = registry_rules.status_report_deadline(f.report.status, f.report.year)
+        )
+        # a corrected report: what the operator said when returning the previous version (one query for all)
+        returned_comments = {
+            (r.report_id, r.revision): r.decision_comment
+            for r in ReportFiling.objects.filter(
+                report_id__in=[f.report_id for f in filings if f.revision > 1], state=Decision.State.REJECTED
+            ).only("report_id", "revision", "decision_comment")
+        }
+        for f in filings:
+            status = f.report.status
+            deadline = registry_rules.status_report_deadline(status, f.report.year)
             figures = _(
                 "jobs %(jobs)s of %(ojobs)s, productions %(prods)s of %(oprods)s, investment %(inv)s of %(oinv)s"
             ) % {
-                "jobs": f.report.jobs,
-                "ojobs": f.report.status.obliged_jobs,
-                "prods": f.report.productions_launched,
-                "oprods": f.report.status.obliged_productions,
-                "inv": _money(f.report.investment),
-                "oinv": _money(f.report.status.obliged_investment),
+                "jobs": f.jobs,
+                "ojobs": status.obliged_jobs,
+                "prods": f.productions_launched,
+                "oprods": status.obliged_productions,
+                "inv": _money(f.investment),
+                "oinv": _money(status.obliged_investment),
             }
             if f.output is not None:
                 figures += ", " + _("output %(output)s") % {"output": _money(f.output)}
+            detail = f"{figures}; " + _("due by %(deadline)s") % {"deadline": date_format(deadline, "j E Y")}
+            if f.revision > 1:
+                detail += "; " + _("returned earlier: «%(comment)s»") % {
+                    "comment": returned_comments.get((f.report_id, f.revision - 1), "")
+                }
             item = WorkItem(
                 "report",
                 f.pk,
                 f.organisation.short_name,
-                f"{f.report.status.kind.name}, {f.report.year}",
-                f"{figures}; " + _("due by %(deadline)s") % {"deadline": date_format(deadline, "j E Y")},
+                f"{status.kind.name}, {f.report.year}",
+                detail,
                 f.created_at,
                 _days("report"),
                 dec_actions,
             )
+            if f.revision > 1:
+                item.flags.append(str(_("corrected, version %(n)s") % {"n": f.revision}))
             if f.late:
                 days_late = registry_rules.report_days_overdue(deadline, f.report.submitted_on)
                 item.flags.append(
@@ -401,7 +432,7 @@ def work_queue(
                     if days_late
                     else str(pgettext_lazy("report", "late"))
                 )
-            if not f.report.meets_obligations:
+            if not f.meets_obligations:
                 item.flags.append(str(_("fails the obligations")))
             items.append(item)
     if want("host"):

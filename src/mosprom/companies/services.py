@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mosprom.core.api_auth import api_token_create
 from mosprom.core.audit import acting_as, audit_event
@@ -937,6 +938,26 @@ def production_report_decide(
 # --- annual reports -------------------------------------------------------------------------------------------
 
 
+def _require_output(status: Status, output: Decimal | int | None) -> None:
+    if output is None and status.kind.report_asks_output:
+        raise ValidationError(
+            {
+                "output": [
+                    ValidationError(
+                        _("State the year's output: the report for «%(kind)s» asks for it.")
+                        % {"kind": status.kind.name},
+                        code="required",
+                    )
+                ]
+            }
+        )
+
+
+def _require_current(status: Status) -> None:
+    if status.state in (Status.State.REVOKED, Status.State.EXPIRED):
+        raise Refused("status_inactive", _("Reports are filed only for a current status."))
+
+
 @transaction.atomic
 @_audited
 def annual_report_file(
@@ -953,23 +974,18 @@ def annual_report_file(
 ) -> ReportFiling:
     """File the annual confirmation (registry) and queue it for the operator's review."""
     ensure_representative(actor=actor, organisation=status.holder)
-    if status.state in (Status.State.REVOKED, Status.State.EXPIRED):
-        raise Refused("status_inactive", _("Reports are filed only for a current status."))
+    _require_current(status)
     today = submitted_on or timezone.localdate()
     if year >= today.year:
         raise ValidationError({"year": [ValidationError(_("Report a year that has ended."), code="future_year")]})
-    if output is None and status.kind.report_asks_output:
-        raise ValidationError(
-            {
-                "output": [
-                    ValidationError(
-                        _("State the year's output: the report for «%(kind)s» asks for it.")
-                        % {"kind": status.kind.name},
-                        code="required",
-                    )
-                ]
-            }
+    returned = ReportFiling.objects.filter(report__status=status, report__year=year).order_by("-revision").first()
+    if returned is not None and returned.state == Decision.State.REJECTED:
+        raise Refused(
+            "report_returned",
+            _("The report for %(year)s was returned to you: correct it and file it again from the cabinet.")
+            % {"year": year},
         )
+    _require_output(status, output)
     report = registry_services.annual_report_submit(
         actor=actor,
         status=status,
@@ -982,6 +998,10 @@ def annual_report_file(
     return ReportFiling.objects.create(
         organisation=status.holder,
         report=report,
+        jobs=report.jobs,
+        productions_launched=report.productions_launched,
+        investment=report.investment,
+        meets_obligations=report.meets_obligations,
         output=Decimal(output) if output is not None else None,
         late=registry_rules.report_late(
             submitted_on=today, deadline=registry_rules.status_report_deadline(status, year)
@@ -989,6 +1009,100 @@ def annual_report_file(
         proposed_by=actor,
         is_demo=is_demo,
     )
+
+
+def _returned_reason(year: int, comment: str) -> str:
+    """The line a returned report adds to its status's flag (in the site's language, on one line)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The annual report for %(year)s was returned: %(comment)s") % {
+            "year": year,
+            "comment": " ".join(comment.split()),
+        }
+
+
+REFILE_REFUSALS = {
+    "report_accepted": (
+        lambda: _("This report was accepted: it cannot be filed again. If a figure is wrong, write to the department.")
+    ),
+    "report_pending": (
+        lambda: _("This report is waiting for the department's decision: it can be corrected once it is returned.")
+    ),
+    "report_refiled": (
+        lambda: _("This report was already corrected and filed again: its latest version is in the cabinet.")
+    ),
+}
+
+
+def report_refile_check(filing: ReportFiling) -> None:
+    """Refuse (409) unless `filing` is the latest filing of its report and the operator returned it."""
+    latest = not ReportFiling.objects.filter(report_id=filing.report_id, revision__gt=filing.revision).exists()
+    problem = rules.report_refile_problem(state=filing.state, latest=latest)
+    if problem is not None:
+        raise Refused(problem, REFILE_REFUSALS[problem]())
+
+
+@transaction.atomic
+@_audited
+def annual_report_refile(
+    *,
+    actor: Any,
+    filing: ReportFiling,
+    jobs: int,
+    productions_launched: int,
+    investment: Decimal | int,
+    output: Decimal | int | None = None,
+) -> ReportFiling:
+    """Correct a returned annual report and file it again: a new revision waits for the operator.
+
+    The registry's confirmation for that status and year takes the new figures (still one per status and year) and
+    the status is judged again by the rules of a first filing; the returned filing keeps its figures and the
+    operator's comment."""
+    previous = _locked(ReportFiling, filing.pk)
+    ensure_representative(actor=actor, organisation=previous.organisation)
+    report: AnnualReport = AnnualReport.objects.select_related("status__kind").get(pk=previous.report_id)
+    _require_current(report.status)
+    report_refile_check(previous)
+    _require_output(report.status, output)
+    report = registry_services.annual_report_revise(
+        actor=actor,
+        report=report,
+        jobs=jobs,
+        productions_launched=productions_launched,
+        investment=investment,
+        withdraw_reasons=[_returned_reason(report.year, previous.decision_comment)],
+    )
+    item = ReportFiling.objects.create(
+        organisation=previous.organisation,
+        report=report,
+        revision=previous.revision + 1,
+        jobs=report.jobs,
+        productions_launched=report.productions_launched,
+        investment=report.investment,
+        meets_obligations=report.meets_obligations,
+        output=Decimal(output) if output is not None else None,
+        late=previous.late,
+        proposed_by=actor,
+        is_demo=previous.is_demo,
+    )
+    audit_event(
+        actor=actor, action="reportfiling_refiled", obj=item, data={"revision": item.revision, "previous": previous.pk}
+    )
+    review_days = int(settings.COMPANIES_REVIEW_DAYS.get("report", 14))
+    _notify(
+        organisation=item.organisation,
+        key=f"report:{item.pk}:received",
+        subject=_("Your corrected annual report for %(year)s was received") % {"year": report.year},
+        lines=[
+            ngettext(
+                "The department reviews it within %(days)s day; you will get an e-mail with its decision.",
+                "The department reviews it within %(days)s days; you will get an e-mail with its decision.",
+                review_days,
+            )
+            % {"days": review_days},
+        ],
+        link=_link("companies:cabinet", org=item.organisation_id),
+    )
+    return item
 
 
 @transaction.atomic
@@ -999,13 +1113,17 @@ def report_filing_decide(*, actor: Any, filing: ReportFiling, accept: bool, comm
     _decide(item, actor=actor, accept=accept, comment=comment)
     item.save()
     report: AnnualReport = item.report
+    lines = [item.decision_comment] if item.decision_comment else []
+    link = _link("companies:cabinet", org=item.organisation_id)
     if not accept:
-        with translation.override(settings.LANGUAGE_CODE):
-            reason = _("The annual report for %(year)s was returned: %(comment)s") % {
-                "year": report.year,
-                "comment": item.decision_comment,
-            }
-        registry_services.status_flag(status=report.status, reason=reason, year=report.year, actor=actor)
+        registry_services.status_flag(
+            status=report.status,
+            reason=_returned_reason(report.year, item.decision_comment),
+            year=report.year,
+            actor=actor,
+        )
+        lines.append(_("Correct the report and file it again in the company cabinet."))
+        link = _link("companies:report_refile", pk=item.pk)
     _notify(
         organisation=item.organisation,
         key=f"report:{item.pk}:decided",
@@ -1015,8 +1133,8 @@ def report_filing_decide(*, actor: Any, filing: ReportFiling, accept: bool, comm
             else _("Your annual report for %(year)s was returned")
         )
         % {"year": report.year},
-        lines=[item.decision_comment] if item.decision_comment else [],
-        link=_link("companies:cabinet", org=item.organisation_id),
+        lines=lines,
+        link=link,
     )
     return item
 

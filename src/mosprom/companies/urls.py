@@ -21,6 +21,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application, name="application"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("reports/<int:status>/new/", views.report_new, name="report_new"),
+    path("reports/filings/<int:pk>/correct/", views.report_refile, name="report_refile"),
     path("operator/", views.queue, name="queue"),
     path("operator/invite/", views.operator_invite, name="operator_invite"),
     path("operator/decide/<str:kind>/<int:pk>/", views.decide, name="decide"),

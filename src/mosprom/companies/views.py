@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mosprom.core import limits
 from mosprom.core.errors import Forbidden, NotFound, Refused
+from mosprom.core.formatting import format_number
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 from mosprom.registry import rules as registry_rules
@@ -28,6 +29,7 @@ from mosprom.registry.models import Organisation, Status
 from . import selectors, services
 from .forms import (
     AccessRequestForm,
+    AnnualReportCorrectionForm,
     AnnualReportForm,
     ApplicationStartForm,
     DecisionForm,
@@ -348,8 +350,54 @@ def report_new(request: HttpRequest, status: int) -> HttpResponse:
             % {"year": year, "deadline": date_format(registry_rules.status_report_deadline(obj, year), "j E Y")}
             + " "
             + _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
-            % {"jobs": obj.obliged_jobs, "prods": obj.obliged_productions, "inv": obj.obliged_investment},
+            % {
+                "jobs": format_number(obj.obliged_jobs),
+                "prods": format_number(obj.obliged_productions),
+                "inv": format_number(obj.obliged_investment.normalize()),  # «100», «120,5»: not «100.00»
+            },
         },
+    )
+
+
+@login_required
+def report_refile(request: HttpRequest, pk: int) -> HttpResponse:
+    """A returned annual report: the operator's comment, the figures as filed, corrected and filed again."""
+    filing = get_object_or_404(ReportFiling.objects.select_related("report__status__kind", "decided_by"), pk=pk)
+    rep = _rep(request, filing.organisation_id)
+    services.report_refile_check(filing)  # accepted, waiting or already filed again: a page that says so (409)
+    status = filing.report.status
+    initial = {
+        "jobs": filing.jobs,
+        "productions_launched": filing.productions_launched,
+        "investment": filing.investment,
+        "output": filing.output,
+    }
+    form = AnnualReportCorrectionForm(request.POST or None, initial=initial)
+    form.fields["output"].required = status.kind.report_asks_output
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annual_report_refile(actor=request.user, filing=filing, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("The corrected report was sent to the department."))
+            return redirect("companies:cabinet", org=rep.organisation_id)
+    return render(
+        request,
+        "companies/form.html",
+        {
+            "form": form,
+            "organisation": rep.organisation,
+            "status": status,
+            "title": _("Correct the annual report: %(kind)s, %(year)s")
+            % {"kind": status.kind.name, "year": filing.report.year},
+            "hint": _("The department returned the report: «%(comment)s»") % {"comment": filing.decision_comment}
+            + " "
+            + _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
+            % {"jobs": status.obliged_jobs, "prods": status.obliged_productions, "inv": status.obliged_investment},
+            "submit": _("File the corrected report"),
+        },
+        status=422 if form.errors else 200,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -504,6 +505,63 @@ def annual_report_submit(
         report.save()
         _flag_report_problems(status, report, actor)
         return report
+
+
+@transaction.atomic
+def annual_report_revise(
+    *,
+    report: AnnualReport,
+    jobs: int,
+    productions_launched: int,
+    investment: Decimal | int,
+    withdraw_reasons: Iterable[str] = (),
+    actor: Any = None,
+) -> AnnualReport:
+    """Replace the figures of a filed confirmation (one returned to its holder for correction).
+
+    The status is judged again by the rules of a first filing: the reasons the previous figures flagged it for (and
+    `withdraw_reasons`, such as the return itself) are withdrawn, a status left with no reason is active again, and
+    a late or failing report flags it as `annual_report_submit` does. The confirmation keeps the day it was first
+    filed: lateness is judged on that day. Still one confirmation per status and year."""
+    with acting_as(actor):
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        status = Status.objects.select_for_update().select_related("kind").get(pk=report.status_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            stale = {line.strip() for reason in withdraw_reasons for line in reason.splitlines() if line.strip()}
+            if not report.meets_obligations:
+                stale.add(_failing_reason(status, report))
+        report.jobs, report.productions_launched = jobs, productions_launched
+        report.investment = Decimal(investment)
+        report.meets_obligations = rules.report_meets_obligations(
+            status=status, jobs=jobs, productions_launched=productions_launched, investment=Decimal(investment)
+        )
+        _clean(report)
+        report.save()
+        audit_event(actor=actor, action="annual_report_revised", obj=report, data={"year": report.year})
+        _withdraw_flag_reasons(status, stale, actor, report.year)
+        _flag_report_problems(status, report, actor)
+        report.status = status
+        return report
+
+
+def _withdraw_flag_reasons(status: Status, reasons: set[str], actor: Any, year: int) -> None:
+    """Take `reasons` off a flagged status; with none left it is active again (the flag had no other ground)."""
+    if status.state != FLAGGED:
+        return
+    lines = [line for line in status.flag_reason.splitlines() if line.strip()]
+    kept = [line for line in lines if line.strip() not in reasons]
+    if kept == lines:
+        return
+    status.flag_reason = "\n".join(kept)
+    if not kept:
+        status.state, status.flagged_at = Status.State.ACTIVE, None
+    status.save(update_fields=["state", "flag_reason", "flagged_at", "updated_at"])
+    audit_event(
+        actor=actor,
+        action="status_flag_reasons_withdrawn",
+        obj=status,
+        data={"year": year, "withdrawn": len(lines) - len(kept), "still_flagged": bool(kept)},
+    )
 
 
 def _failing_reason(status: Status, report: AnnualReport) -> str:
