@@ -44,12 +44,12 @@ class Journey:
         self.contexts.append(context)
         return context.new_page()
 
-    def shot(self, page: Any, name: str, *, sideways_ok: bool = False) -> Path:
+    def shot(self, page: Any, name: str, *, sideways_ok: bool = False, full_page: bool = True) -> Path:
         """Save the next numbered screenshot; a page of ours must not scroll sideways (the back-office and the API
-        docs are third-party layouts: `sideways_ok`)."""
+        docs are third-party layouts: `sideways_ok`). `full_page=False`: the first screen only (a very long page)."""
         self.step += 1
         path = self.folder / f"{self.step:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         if not sideways_ok:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= self.width + 2, f"{name}: the page scrolls sideways at {self.width}px ({width}px)"

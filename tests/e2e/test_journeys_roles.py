@@ -320,6 +320,7 @@ def test_company_representative(journey: Any, tmp_path: Any) -> None:
     statuses.get_by_role("link", name="Подать отчёт").click()
     anna.wait_for_url(f"**/companies/reports/{held.pk}/new/")
     assert "Промышленный комплекс" in anna.locator("h1").inner_text()
+    assert "инвестиций — 100 млн руб." in anna.locator("main").inner_text()  # not «100.00»
     assert anna.input_value("input[name=year]") == str(last_year)
     anna.fill("input[name=jobs]", "45")
     anna.fill("input[name=productions_launched]", "1")
@@ -419,6 +420,9 @@ def test_operator(journey: Any) -> None:
 
     # The registry in the back-office: КамАЗ's page gets a production.
     irina.goto(f"/admin/registry/organisation/{kamaz.pk}/change/")
+    assert irina.input_value("textarea[name=name_variants]") == ""  # one name per line, not «[]» to type as JSON
+    irina.fill("textarea[name=name_variants]", "КАМАЗ\nKamAZ")
+    assert "ПОЛЬЗОВАТЕЛЬ" in irina.locator("#memberships-group").inner_text().upper()  # not «USER»
     group = irina.locator("#productions-group")
     group.locator(".add-row a").click()
     group.locator("input[name=productions-0-product]").fill("Электробусы")
@@ -428,6 +432,9 @@ def test_operator(journey: Any) -> None:
     irina.wait_for_selector(".messagelist")
     assert "ПАО «КамАЗ»" in irina.locator(".messagelist").inner_text()
     assert Production.objects.filter(organisation=kamaz, product="Электробусы", jobs=120).count() == 1
+    kamaz.refresh_from_db()
+    assert kamaz.name_variants == ["КАМАЗ", "KamAZ"]
+    assert irina.input_value("textarea[name=name_variants]") == "КАМАЗ\nKamAZ"
     j.shot(irina, "admin-saved", sideways_ok=True)
 
     # The status decision: from the work queue to an approval.
@@ -513,7 +520,7 @@ def test_data_consumer(journey: Any, tmp_path: Any) -> None:
     assert "Mosprom" in ivan.locator(".swagger-ui .info .title").inner_text()
     operation = ivan.locator(".opblock", has_text="/api/v1/kpi/productions/by-year")
     assert operation.count() == 1
-    j.shot(ivan, "api-docs", sideways_ok=True)
+    j.shot(ivan, "api-docs", sideways_ok=True, full_page=False)  # the whole reference is 10 000 px tall
 
     # The call a script would make; the browser shows the JSON it answers.
     response = ivan.goto("/api/v1/kpi/productions/by-year?from_year=2023&to_year=2024")

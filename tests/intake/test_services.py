@@ -228,6 +228,21 @@ def test_an_operator_teaches_the_registry_an_alias(registry: dict[str, Any], ope
     assert again.facts.get(value=5000).organisation == registry["kamaz"]
 
 
+def test_agreement_signed_is_accepted_with_the_party_in_its_role(registry: dict[str, Any], operator: Any) -> None:
+    """An agreement a release reports becomes the registry's agreement; the organisation takes the role its kind
+    gives (a joint-stock company is a company party), as every agreement party must have one."""
+    from mosprom.partnerships.models import AgreementParty
+
+    release = services.release_import(
+        data="Правительство Москвы и ПАО «КамАЗ» подписали соглашение о сотрудничестве в 2024 году."
+    ).release
+    fact = release.facts.get(kind="agreement_signed")
+    services.fact_accept(fact=fact, actor=operator)
+    party = AgreementParty.objects.get(organisation=registry["kamaz"])
+    assert party.role == AgreementParty.Role.COMPANY
+    assert party.agreement.signed_on.year == 2024
+
+
 def test_status_granted_is_recorded_through_the_registry(registry: dict[str, Any], operator: Any) -> None:
     from mosprom.registry.models import Status, StatusKind
 

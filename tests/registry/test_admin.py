@@ -30,7 +30,7 @@ def test_organisation_change_page_has_inlines(operator_client: Any, populated: d
 def _org_form(org: Organisation, **changes: Any) -> dict[str, Any]:
     data = {
         "kind": org.kind, "full_name": org.full_name, "short_name": org.short_name, "slug": org.slug,
-        "name_variants": "[]", "inn": org.inn or "", "ogrn": "", "parent": org.parent_id or "", "website": "",
+        "name_variants": "", "inn": org.inn or "", "ogrn": "", "parent": org.parent_id or "", "website": "",
         "industry": org.industry_id or "", "description": "", "employees": org.employees or "",
     }  # fmt: skip
     for prefix in ("residencies", "productions", "memberships"):
@@ -54,6 +54,18 @@ def test_admin_edit_leaves_audit_entry_with_actor(operator_client: Any, operator
     trail = operator_client.get(reverse("admin:auditlog_logentry_changelist"))
     assert trail.status_code == 200
     assert "ООО «Новое имя»" in trail.content.decode()
+
+
+def test_admin_name_variants_are_one_per_line(operator_client: Any, make_org: Any) -> None:
+    """The operator types other spellings one per line (not a JSON list); blanks and repeats are dropped."""
+    org = make_org("ПАО «КамАЗ»")
+    url = reverse("admin:registry_organisation_change", args=[org.pk])
+    response = operator_client.post(url, _org_form(org, name_variants="КАМАЗ\n\n  KamAZ \nКАМАЗ"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org.refresh_from_db()
+    assert org.name_variants == ["КАМАЗ", "KamAZ"]
+    page = operator_client.get(url).content.decode()
+    assert "КАМАЗ\nKamAZ</textarea>" in page and "По одному в строке" in page
 
 
 def test_admin_refuses_bad_inn_beside_the_field(operator_client: Any, make_org: Any) -> None:

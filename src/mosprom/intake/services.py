@@ -399,7 +399,7 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
             slug=slug,
             kind=Agreement.Kind.COOPERATION,
             signed_on=signed_on,
-            parties=[(fact.organisation, "")],
+            parties=[(fact.organisation, _party_role(fact.organisation))],
             summary=fact.quote[:1000],
             source_url=fact.release.source_url,
             source_text=fact.quote,
@@ -408,6 +408,21 @@ def _apply_to_registry(fact: ProposedFact, actor: Any) -> tuple[Organisation | N
         return fact.organisation, None, _("agreement recorded")
     # a quantified figure: recorded as the press reported it, next to the registry's own figure
     return fact.organisation, fact.site, figure_label(fact)
+
+
+def _party_role(organisation: Organisation) -> str:
+    """The role an organisation takes in an agreement a press release reports (a party needs one)."""
+    from mosprom.partnerships.models import AgreementParty
+
+    role = AgreementParty.Role
+    roles: dict[str, str] = {
+        Organisation.Kind.STATE_CORPORATION: role.STATE_CORPORATION,
+        Organisation.Kind.COMPANY: role.COMPANY,
+        Organisation.Kind.JOINT_STOCK: role.COMPANY,
+        Organisation.Kind.FUND: role.FUND,
+        Organisation.Kind.UNIVERSITY: role.UNIVERSITY,
+    }
+    return roles.get(organisation.kind, role.OTHER)
 
 
 def status_kind_for(text: str) -> Any:

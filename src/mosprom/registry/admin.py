@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -227,6 +229,23 @@ class SiteAdmin(ServiceValidatedAdmin):
         services.site_delete(site=obj, actor=actor)
 
 
+class NameVariantsField(forms.CharField):
+    """An organisation's other spellings, one per line (stored as a JSON list): not «[]» to be typed as JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        names: list[str] = []
+        for line in (super().to_python(value) or "").splitlines():
+            name = " ".join(line.split())
+            if name and name not in names:
+                names.append(name)
+        return names
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceValidatedAdmin):
     validator = staticmethod(services._validate_organisation)
@@ -238,6 +257,15 @@ class OrganisationAdmin(ServiceValidatedAdmin):
     inlines = [ResidencyInline, ProductionInline, MembershipInline]
     service_fields = services.ORGANISATION_FIELDS
     inline_writes = INLINE_WRITES
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "name_variants":
+            return NameVariantsField(
+                label=capfirst(db_field.verbose_name),
+                help_text=_("One per line: other spellings used to match press releases."),
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def service_create(self, fields: dict[str, Any], actor: Any) -> Any:
         return services.organisation_create(actor=actor, **fields)

@@ -202,8 +202,12 @@ class Organisation(TimeStampedModel):
 class Membership(TimeStampedModel):
     """Host staff: a user who works for an organisation and runs its host cabinet."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("host staff membership")
