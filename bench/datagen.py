@@ -591,9 +591,11 @@ def generate(scale: float = 1.0, *, seed: int = 2026, progress: bool | None = No
 
 def count_seats(*, first_id: int) -> None:
     """COPY passes by the tours services: count the synthetic sessions' seat tallies (`Session.seats_taken`) once."""
-    from mosprom.tours.models import Session
+    from mosprom.tours.models import Registration, Session, WaitlistEntry
     from mosprom.tours.services import session_seats_recount
 
+    # fresh statistics first: without them the planner scans the registrations once per session
+    refresh_statistics([Session, Registration, WaitlistEntry])
     session_seats_recount(sessions=Session.objects.filter(pk__gte=first_id, tour__slug__startswith=PREFIX))
 
 
