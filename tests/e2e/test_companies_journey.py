@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from mosprom.companies.models import Application, ProductionReport
 from mosprom.core.models import OutboundEmail
@@ -195,3 +196,84 @@ def test_work_queue_readable_at_390px(phone_page: Any, world: dict[str, Any]) ->
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 392, f"the work queue scrolls sideways at 390px ({width}px)"
     phone_page.screenshot(path="/tmp/companies-queue-390.png", full_page=True)
+
+
+def test_operator_returns_a_report_company_corrects_it_operator_accepts(
+    browser: Any, live_server: Any, world: dict[str, Any]
+) -> None:
+    """The operator returns an annual report with a comment; the company reads it in the cabinet, corrects the
+    figures and files it again; the corrected report waits in the queue again and the operator accepts it."""
+    from datetime import date
+
+    from mosprom.companies import services
+    from mosprom.companies.models import ReportFiling, Representative
+
+    org = world["org"]
+    user = get_user_model().objects.create_user(username="rep@alfa.ru", email="rep@alfa.ru", password="Zavod-Alfa-2026")
+    Representative.objects.create(user=user, organisation=org, is_manager=True)
+    StatusKind.objects.filter(pk=world["kind"].pk).update(report_month=12, report_day=31)  # on time, whatever today
+    status = Status.objects.create(
+        kind=StatusKind.objects.get(pk=world["kind"].pk),
+        holder=org,
+        granted_on=date(2024, 2, 1),
+        obliged_jobs=100,
+        obliged_investment=50,
+    )
+    year = date.today().year - 1
+    filing = services.annual_report_file(
+        actor=user, status=status, year=year, jobs=80, productions_launched=0, investment=60
+    )
+    op_ctx = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": 1280, "height": 900})
+    co_ctx = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": 390, "height": 844})
+    op_ctx.set_default_timeout(15_000)
+    co_ctx.set_default_timeout(15_000)
+    op, co = op_ctx.new_page(), co_ctx.new_page()
+    try:
+        # The operator returns the report with a comment.
+        _login(op, "operator", "operator-pass-2026")
+        op.goto("/companies/operator/?kind=report")
+        row = op.get_by_test_id(f"queue-item-report-{filing.pk}")
+        row.locator("input[name=comment]").fill("Численность 80 не подтверждена: приложите форму П-4")
+        row.locator("button[value=reject]").click()
+        expect(op.get_by_test_id(f"queue-item-report-{filing.pk}")).to_have_count(0)
+
+        # The company reads the comment in its cabinet and corrects the report.
+        _login(co, "rep@alfa.ru", "Zavod-Alfa-2026")
+        co.goto(f"/companies/{org.pk}/")
+        assert "Численность 80 не подтверждена" in co.get_by_test_id("return-comment").inner_text()
+        co.get_by_test_id("refile-report").click()
+        assert co.input_value("input[name=jobs]") == "80"
+        co.fill("input[name=jobs]", "-3")
+        co.locator("main form button[type=submit]").click()
+        expect(co.get_by_test_id("error-summary")).to_be_visible()
+        co.fill("input[name=jobs]", "104")
+        co.locator("main form button[type=submit]").click()
+        co.wait_for_url(re.compile(r".*/companies/\d+/$"))
+        assert co.get_by_test_id("report-waiting").is_visible()
+        width = co.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"the cabinet scrolls sideways at 390px ({width}px)"
+
+        # The corrected report waits in the queue again; the operator accepts it.
+        corrected = ReportFiling.objects.get(report__status=status, revision=2)
+        op.goto("/companies/operator/?kind=report")
+        row = op.get_by_test_id(f"queue-item-report-{corrected.pk}")
+        text = row.inner_text().lower()  # badges are set in capitals
+        assert "исправлен, версия 2" in text and "рабочие места 104 из 100" in text
+        row.get_by_test_id("accept").click()
+        expect(op.get_by_test_id(f"queue-item-report-{corrected.pk}")).to_have_count(0)
+        corrected.refresh_from_db()
+        assert corrected.state == "accepted"
+        status.refresh_from_db()
+        assert status.state == Status.State.ACTIVE  # the corrected figures meet the obligations
+        co.reload()
+        assert "Подать отчёт" not in co.get_by_test_id("statuses").inner_text()
+        assert co.get_by_test_id("refile-report").count() == 0
+        emails = OutboundEmail.objects.filter(to="rep@alfa.ru").order_by("created_at", "pk")
+        assert list(emails.values_list("subject", flat=True)) == [
+            f"Годовой отчёт за {year} возвращён",
+            f"Исправленный годовой отчёт за {year} получен",
+            f"Годовой отчёт за {year} принят",
+        ]
+    finally:
+        op_ctx.close()
+        co_ctx.close()
