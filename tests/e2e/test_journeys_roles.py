@@ -256,7 +256,7 @@ def test_company_representative(journey: Any, tmp_path: Any) -> None:
     held = StatusFactory(
         holder=org,
         kind=StatusKindFactory(code="industrial-complex", name="Промышленный комплекс"),
-        granted_on=date(last_year - 1, 3, 1),
+        granted_on=date(last_year, 3, 1),
         obliged_jobs=40,
         obliged_productions=1,
         obliged_investment=Decimal("100"),
@@ -314,7 +314,7 @@ def test_company_representative(journey: Any, tmp_path: Any) -> None:
     assert application.stage == Application.Stage.COMPLETENESS
     j.shot(anna, "application-submitted")
 
-    # The annual report of the status held since the year before last.
+    # The annual report of the status held since last year.
     anna.goto(f"/companies/{org.pk}/")
     statuses = anna.get_by_test_id("statuses")
     statuses.get_by_role("link", name="Подать отчёт").click()
