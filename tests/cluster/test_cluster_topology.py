@@ -169,8 +169,12 @@ def test_a_worker_killed_mid_queue_and_the_other_finishes_its_jobs(cluster: Clus
     for name in ("worker1", "worker2"):
         log = (cluster.dir / "log" / f"{name}.log").read_text()
         assert "callback for job" not in log, log[-3000:]
-    # Bring the killed worker back for the next tests.
+    # Bring the killed worker back for the next tests: it registers in Redis although the dead one's name is still
+    # there (each start takes a name of its own).
     cluster.script("processes")
+    worker1_log = cluster.dir / "log" / "worker1.log"
+    assert _wait_for(lambda: "Listening on default" in worker1_log.read_text(), 60), worker1_log.read_text()[-3000:]
+    os.kill(cluster.pid("worker1"), 0)
 
 
 def test_redis_restarted_mid_burst_loses_no_email(cluster: Cluster) -> None:

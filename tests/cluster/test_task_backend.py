@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -88,3 +90,38 @@ def test_without_the_fallback_a_push_failure_is_logged_not_raised_to_the_caller(
 
 def test_reclaim_is_a_no_op_on_the_database_backend() -> None:
     assert task_backends.rq_reclaim_abandoned() == 0
+
+
+# What the signals' own receivers log (django_tasks.signals): the task result's id, path and status.
+_RESULT = SimpleNamespace(id="job", task=SimpleNamespace(module_path="mosprom.core.tasks.deliver_email"), status="OK")
+
+
+def test_a_worker_drops_an_obsolete_database_connection_around_each_job() -> None:
+    from django.db import connection
+    from django_tasks.signals import task_finished, task_started
+
+    for signal in (task_started, task_finished):
+        connection.ensure_connection()
+        connection.close_at = time.monotonic() - 1  # older than CONN_MAX_AGE
+        signal.send(task_backends.OnCommitRQBackend, task_result=_RESULT)
+        assert connection.connection is None, signal
+    # A fresh one is kept (the job reuses it), and so is any connection under a transaction in progress.
+    connection.ensure_connection()
+    connection.close_at = time.monotonic() + 600
+    task_started.send(task_backends.OnCommitRQBackend, task_result=_RESULT)
+    assert connection.connection is not None
+    with transaction.atomic():
+        connection.close_at = time.monotonic() - 1
+        task_started.send(task_backends.OnCommitRQBackend, task_result=_RESULT)
+        assert connection.connection is not None
+
+
+def test_other_backends_running_a_task_leave_the_connection_alone() -> None:
+    from django.db import connection
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks.signals import task_started
+
+    connection.ensure_connection()
+    connection.close_at = time.monotonic() - 1
+    task_started.send(ImmediateBackend, task_result=_RESULT)
+    assert connection.connection is not None
