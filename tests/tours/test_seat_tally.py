@@ -224,3 +224,13 @@ def test_recount_for_loaders(db: Any) -> None:
     assert services.session_seats_recount() >= 2
     assert_tally(a, 3)
     assert_tally(b, 4)
+
+
+def test_saving_a_stale_copy_of_a_session_keeps_the_tally(db: Any) -> None:
+    session = make_session(capacity=5)
+    stale = Session.objects.get(pk=session.pk)
+    register(session, party=2)
+    stale.cancel_reason = "—"
+    stale.save()
+    assert_tally(session, 2)
+    assert Session.objects.get(pk=session.pk).cancel_reason == "—"

@@ -193,6 +193,14 @@ class Session(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.tour} — {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The seat tally is written by the services' UPDATEs only: saving a stale copy must not put an old one back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def ends_at(self):  # type: ignore[no-untyped-def]
         return self.starts_at + timedelta(minutes=self.tour.duration_minutes)
