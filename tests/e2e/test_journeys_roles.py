@@ -180,6 +180,7 @@ def test_host(journey: Any, tmp_path: Any) -> None:
 
     host.get_by_test_id("tours").get_by_role("link", name="Композиты вокруг нас").click()
     host.wait_for_url("**/tours/cabinet/tours/*/")
+    assert "0\nзаписей" in host.locator(".figures").inner_text()  # «0 записей», not «0 записи»
     form = host.get_by_test_id("session-form")
     form.locator("#id_capacity").fill("12")
     form.locator("button[type=submit]").click()  # no date yet: the form says so
