@@ -352,7 +352,7 @@ def render(results: dict[str, Any], meta: dict[str, Any]) -> str:
             ": all of them.\n"
             if sent == drain["expected"]
             else f", {rendered - sent} were rendered and waiting to be sent and {drain['expected'] - rendered} still "
-            "waited in the queue to be rendered — none lost (the outbox and its sweep keep them), all late.\n"
+            "waited in the queue to be rendered — none lost (the outbox and its sweep keep them), only late.\n"
         )
     )
     w(f"{END}\n")
