@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from mosprom.companies import selectors
@@ -62,3 +64,36 @@ def test_demo_companies_in_every_stage(operator: Any) -> None:
         assert all(s.is_demo for s in Status.objects.all())
         overdue_reports = selectors.report_deadlines()["overdue_reports"]
         assert [o.status for o in overdue_reports] == [overdue.status]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 1, 1), date(2026, 2, 15), date(2026, 11, 24)],
+    ids=["1-january", "before-the-deadline", "after-the-deadline"],
+)
+def test_demo_shows_an_overdue_report_whatever_the_date(operator: Any, client: Any, today: date) -> None:
+    """From 1 January until the kind's deadline (1 May) last year's report is not yet due: the demo's overdue
+    company then misses the year before's, so the cabinet and the operator always show an overdue report."""
+    StatusKind.objects.create(code="industrial-complex", name="Промышленный комплекс", term_years=7)
+    for slug, _u, _w in demo.REPORT_SCENARIOS:
+        registry_services.organisation_create(short_name=f"ООО «{slug}»", slug=slug, is_demo=True)
+    with time_machine.travel(today):
+        demo.load()
+        demo.load()  # idempotent
+        due = {w: selectors.reports_due(Organisation.objects.get(slug=s))[0] for s, _u, w in demo.REPORT_SCENARIOS}
+        overdue = due["overdue"]
+        missed = today.year - 1 if today > date(today.year, 5, 1) else today.year - 2
+        assert (overdue.year, overdue.overdue, overdue.deadline) == (missed, True, date(missed + 1, 5, 1))
+        assert overdue.days_overdue == (today - date(missed + 1, 5, 2)).days + 1
+        assert overdue.status.state == Status.State.FLAGGED
+        assert timezone.localdate(overdue.status.flagged_at) == date(missed + 1, 5, 2)
+        assert [(o.status, o.year) for o in selectors.report_deadlines()["overdue_reports"]] == [
+            (overdue.status, missed)
+        ]
+        # the returned report can be corrected from the cabinet; the due one is not overdue
+        assert due["returned"].returned and due["returned"].year == today.year - 1
+        assert not due["due"].overdue and due["due"].report is None
+
+        client.force_login(get_user_model().objects.get(username="company-report-overdue@demo.mosprom.example"))
+        html = client.get(reverse("companies:cabinet", kwargs={"org": overdue.status.holder_id})).content.decode()
+        assert 'data-testid="report-overdue"' in html and f"{missed}: подать до 1 мая {missed + 1}" in html

@@ -168,8 +168,18 @@ def test_reminder_task_is_registered() -> None:
 
 
 def test_overdue_report_shows_in_the_cabinet(org_a: Any, status_a: Status) -> None:
-    due = selectors.reports_due(org_a, today=date(2026, 4, 2))
-    assert len(due) == 1 and due[0].overdue and due[0].deadline == date(2026, 4, 1)
+    # granted in 2023: on 2 April 2026 the reports for 2024 and 2025 are both missing; the earlier one comes first
+    (due,) = selectors.reports_due(org_a, today=date(2026, 4, 2))
+    assert (due.year, due.overdue, due.deadline, due.days_overdue) == (2024, True, date(2025, 4, 1), 366)
+    registry_services.annual_report_submit(
+        status=status_a, year=2024, jobs=100, productions_launched=0, investment=50, submitted_on=date(2025, 3, 1)
+    )
+    (due,) = selectors.reports_due(org_a, today=date(2026, 4, 2))
+    assert (due.year, due.overdue, due.deadline, due.days_overdue) == (2025, True, date(2026, 4, 1), 1)
+    # before the kind's deadline for 2025 (1 April 2026) the missing 2024 report still shows as overdue
+    status_a.reports.filter(year=2024).delete()
+    (due,) = selectors.reports_due(org_a, today=date(2026, 1, 1))
+    assert (due.year, due.overdue, due.days_overdue) == (2024, True, 275)
 
 
 def test_host_application_grants_the_host_capability(

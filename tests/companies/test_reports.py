@@ -36,7 +36,7 @@ def sez(db: Any) -> StatusKind:
     )
 
 
-def _status(org: Any, kind: StatusKind, granted: date = date(2023, 1, 10)) -> Status:
+def _status(org: Any, kind: StatusKind, granted: date = date(2025, 1, 10)) -> Status:
     return Status.objects.create(
         kind=kind, holder=org, granted_on=granted, obliged_jobs=100, obliged_investment=Decimal("50")
     )
@@ -121,7 +121,7 @@ def test_cabinet_shows_the_next_report_of_a_new_status(org_a: Any, kind: Any) ->
 
 
 def test_cabinet_page_shows_days_overdue_and_obligations(client: Any, rep_a: Any, org_a: Any, kind: Any) -> None:
-    _status(org_a, kind, granted=date(2023, 1, 10))
+    _status(org_a, kind, granted=date(2025, 1, 10))
     client.force_login(rep_a)
     with time_machine.travel(date(2026, 4, 11)):
         html = client.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).content.decode()

@@ -39,6 +39,7 @@ from mosprom.intake.models import PressRelease, ProposedFact
 from mosprom.tours import services as tour_services
 from mosprom.tours import tickets
 from mosprom.tours.models import Registration, Session, Tour
+from tests.companies.factories import ReportFilingFactory
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -127,6 +128,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "companies:profile": _row(404, anon=LOGIN, visitor=LOGIN, rep_a=200),
     "companies:queue": _row(403, anon=LOGIN, visitor=LOGIN, operator=200, superuser=200),
     "companies:report_new": _row(404, anon=LOGIN, visitor=LOGIN, rep_a=200),
+    "companies:report_refile": _row(404, anon=LOGIN, visitor=LOGIN, rep_a=200),  # A's returned report
     "companies:representatives": _row(404, anon=LOGIN, visitor=LOGIN, rep_a=200),
     "companies:team_action": _row(405, anon=LOGIN, visitor=LOGIN),
     "companies:token_create": _row(405, anon=LOGIN, visitor=LOGIN),
@@ -309,6 +311,13 @@ def _company(tag: str, kind: Any) -> dict[str, Any]:
         upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%matrix\n", content_type="application/pdf"),
     )
     status = StatusFactory(holder=org, kind=kind)
+    returned = ReportFilingFactory(
+        report=status.reports.create(
+            year=2024, jobs=1, productions_launched=0, investment=1, submitted_on=timezone.localdate()
+        ),
+        state="rejected",
+        decision_comment="matrix",
+    )
     production = ProductionFactory(organisation=org)
     return {
         "org": org,
@@ -324,6 +333,7 @@ def _company(tag: str, kind: Any) -> dict[str, Any]:
         "application": application,
         "document": document,
         "status": status,
+        "returned": returned,
         "production": production,
     }
 
@@ -461,6 +471,7 @@ def route_kwargs(name: str, d: dict[str, Any]) -> dict[str, Any]:
         "companies:application": {"pk": a["application"].pk},
         "companies:document": {"pk": a["document"].pk},
         "companies:report_new": {"status": a["status"].pk},
+        "companies:report_refile": {"pk": a["returned"].pk},
         "companies:decide": {"kind": "application", "pk": a["application"].pk},
         "companies:operator_application": {"pk": a["application"].pk},
     }

@@ -131,16 +131,31 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=AnnualReport.objects.filter(year=year).prefetch_related(
-                    Prefetch("filings", queryset=ReportFiling.objects.order_by("-revision"))
-                ),
+                queryset=AnnualReport.objects.filter(
+                    year__gte=today.year - registry_rules.REPORT_LOOKBACK_YEARS, year__lte=year
+                ).prefetch_related(Prefetch("filings", queryset=ReportFiling.objects.order_by("-revision"))),
             )
         )
     )
     out = []
     for s in statuses:
-        if registry_rules.status_owes_report(s, year):
-            report = next(iter(s.reports.all()), None)
+        reports = {r.year: r for r in s.reports.all()}
+        missed = registry_rules.first_missed_report_year(s, today, filed=reports)
+        if missed is not None and missed < year:  # an earlier report still missing comes first
+            deadline = registry_rules.status_report_deadline(s, missed)
+            out.append(
+                ReportDue(
+                    status=s,
+                    year=missed,
+                    deadline=deadline,
+                    report=None,
+                    overdue=True,
+                    failing=False,
+                    days_overdue=registry_rules.report_days_overdue(deadline, today),
+                )
+            )
+        elif registry_rules.status_owes_report(s, year):
+            report = reports.get(year)
             filing = next(iter(report.filings.all()), None) if report is not None else None
             deadline = registry_rules.status_report_deadline(s, year)
             overdue = registry_rules.report_overdue(deadline, today, filed=report is not None)
@@ -503,10 +518,17 @@ class KindDeadline:
 
 def report_deadlines(*, today: date | None = None) -> dict[str, Any]:
     """The operator's view of the annual reports: per kind of status its deadline for last year's report, how many
-    statuses owe it, how many filed and how many are overdue; and the overdue ones, most overdue first."""
+    statuses owe it, how many filed and how many are overdue; and the reports still missing after their deadline
+    (last year's or, while it is not yet due, the year before's: `registry.rules.first_missed_report_year`), most
+    overdue first."""
     today = today or timezone.localdate()
     year = today.year - 1
-    filed = set(AnnualReport.objects.filter(year=year).values_list("status_id", flat=True))
+    first = today.year - registry_rules.REPORT_LOOKBACK_YEARS
+    filed: dict[int, set[int]] = {}
+    for status_id, report_year in AnnualReport.objects.filter(year__gte=first, year__lte=year).values_list(
+        "status_id", "year"
+    ):
+        filed.setdefault(status_id, set()).add(report_year)
     terms = kind_terms_map()
     kinds = {
         k.pk: KindDeadline(
@@ -518,17 +540,22 @@ def report_deadlines(*, today: date | None = None) -> dict[str, Any]:
         for k in StatusKind.objects.order_by("name")
     }
     overdue: list[OverdueReport] = []
-    owing = Status.objects.filter(registry_rules.status_owes_report_q(year)).select_related("kind", "holder")
-    for status in owing:
+    owing_q = Q()
+    for y in range(first, year + 1):
+        owing_q |= registry_rules.status_owes_report_q(y)
+    for status in Status.objects.filter(owing_q).select_related("kind", "holder"):
         row = kinds[status.kind_id]
-        row.owing += 1
-        if status.pk in filed:
-            row.filed += 1
-        elif registry_rules.report_overdue(row.deadline, today, filed=False):
-            row.overdue += 1
-            overdue.append(
-                OverdueReport(status, year, row.deadline, registry_rules.report_days_overdue(row.deadline, today))
-            )
+        years = filed.get(status.pk, set())
+        if registry_rules.status_owes_report(status, year):
+            row.owing += 1
+            if year in years:
+                row.filed += 1
+            elif registry_rules.report_overdue(row.deadline, today, filed=False):
+                row.overdue += 1
+        missed = registry_rules.first_missed_report_year(status, today, filed=years)
+        if missed is not None:
+            deadline = registry_rules.status_report_deadline(status, missed)
+            overdue.append(OverdueReport(status, missed, deadline, registry_rules.report_days_overdue(deadline, today)))
     overdue.sort(key=lambda o: (-o.days_overdue, o.status.holder.short_name))
     return {"year": year, "kinds": list(kinds.values()), "overdue_reports": overdue}
 

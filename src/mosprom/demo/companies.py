@@ -63,7 +63,7 @@ REPORT_RULES = {
 }
 # org slug, user, what its industrial-complex status shows in the cabinet and the operator's queue
 REPORT_SCENARIOS = [
-    ("demo-org-046", "company-report-overdue", "overdue"),  # last year's report missing after the deadline
+    ("demo-org-046", "company-report-overdue", "overdue"),  # the latest report past its deadline is missing
     ("demo-org-047", "company-report-returned", "returned"),  # filed on time, returned by the operator
     ("demo-org-048", "company-report-due", "due"),  # granted lately: its first report is ahead
 ]
@@ -271,8 +271,15 @@ def _reports(operator: Any) -> list[str]:
         user = _user(username, "Демо")
         _rep(user, org, operator)
         status = Status.objects.filter(holder=org, kind=industrial).first()
+        # the overdue one misses the latest report whose deadline has passed, whatever today is: last year's once
+        # the kind's deadline for it is behind us, the year before's until then
+        missed_year = last_year if today > registry_rules.report_deadline(industrial, last_year) else last_year - 1
         if status is None:
-            granted = date(today.year - 2, 3, 1) if what != "due" else today - timedelta(days=45)
+            granted = {
+                "overdue": date(missed_year, 3, 1),
+                "returned": date(last_year, 1, 10),
+                "due": today - timedelta(days=45),
+            }[what]
             status = registry_services.status_create(
                 actor=operator,
                 kind=industrial,
@@ -304,9 +311,11 @@ def _reports(operator: Any) -> list[str]:
                 comment="Приложите расчёт численности по форме П-4 за год (демо).",
             )
         lines.append(f"  {org.short_name}: {user.username} (annual report {what})")
-        if what == "overdue" and registry_services.status_confirmation_check(actor=operator):
+        if what == "overdue" and status.pk in registry_services.status_confirmation_check(
+            year=missed_year, today=today, actor=operator
+        ):
             # Demo only: the daily check would have flagged it the day after the deadline.
-            deadline = registry_rules.status_report_deadline(status, last_year)
+            deadline = registry_rules.status_report_deadline(status, missed_year)
             since = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time(6)))
             Status.objects.filter(pk=status.pk).update(flagged_at=min(since, timezone.now()))
     return lines

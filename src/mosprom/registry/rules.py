@@ -11,6 +11,7 @@ after the reported one; `report_reminder_days`: when the holder is reminded). Se
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -124,6 +125,23 @@ def status_owes_report_q(year: int) -> Q:
 def report_overdue(deadline: date, today: date, *, filed: bool) -> bool:
     """A report owed is overdue once its deadline has passed and none is filed."""
     return not filed and today > deadline
+
+
+REPORT_LOOKBACK_YEARS = 2  # the ended years whose missing reports the cabinet and the queue still show
+
+
+def first_missed_report_year(status: Status, today: date, *, filed: Collection[int]) -> int | None:
+    """The earliest of the last `REPORT_LOOKBACK_YEARS` ended years whose report `status` owes, has not filed and
+    whose deadline has passed: a missed report stays overdue until it is filed (from 1 January until the kind's
+    deadline last year's report is not yet due, but the year before's may still be missing)."""
+    for year in range(today.year - REPORT_LOOKBACK_YEARS, today.year):
+        if (
+            year not in filed
+            and status_owes_report(status, year)
+            and report_overdue(status_report_deadline(status, year), today, filed=False)
+        ):
+            return year
+    return None
 
 
 def report_days_overdue(deadline: date, today: date) -> int:
