@@ -33,11 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "mosprom.core.third_party_apps.TasksDatabaseConfig",  # django_tasks_db, named in Russian
     "auditlog",
     "phonenumber_field",
     "ninja",
-    "axes",
+    "mosprom.core.third_party_apps.LoginAttemptsConfig",  # axes, named in Russian
     "csp",
     "mosprom.core",
     "mosprom.registry",

@@ -17,9 +17,6 @@ from mosprom.registry import services as registry_services
 from mosprom.registry.models import Industry
 from tests.factories import IndustryFactory, OrganisationFactory, StatusKindFactory
 
-# Third-party admins whose model names are plain English strings in their packages (no gettext to override).
-UNTRANSLATABLE = {"django_tasks_database", "axes"}
-
 
 @pytest.fixture
 def superuser_client(client: Any, db: Any) -> Any:
@@ -39,10 +36,8 @@ def _h1(html: str) -> str:
     return _text(match.group(1)).strip()
 
 
-MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label not in UNTRANSLATABLE),
-    key=lambda m: m._meta.label,
-)
+# Every model of the back-office, third-party ones included (django-axes, django-tasks-db).
+MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
@@ -131,3 +126,17 @@ def test_the_audit_trail_speaks_russian(superuser_client: Any, operator: Any) ->
     page = _text(superuser_client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk])).content.decode())
     assert "Что изменилось" in page and "поле было стало" in page
     assert "Field" not in page and "Changes" not in page
+
+
+def test_the_index_names_every_app_in_russian(superuser_client: Any) -> None:
+    """Third-party apps too: django-tasks-db called itself «Tasks Database Backend» and django-axes «Axes»."""
+    response = superuser_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    names = {app["app_label"]: app["name"] for app in response.context["app_list"]}
+    assert names["django_tasks_database"] == "Фоновые задачи"
+    assert names["axes"] == "Попытки входа"
+    text = _text(response.content.decode())
+    assert "Tasks Database Backend" not in text and "Axes" not in text
+    assert "Результаты задач" in text
+    english = {label: name for label, name in names.items() if not re.search("[А-ЯЁа-яё]", str(name))}
+    assert english == {}

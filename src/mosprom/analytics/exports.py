@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from mosprom.core.exports import rows_to_csv, xlsx_append
@@ -284,7 +284,12 @@ def partnerships_table(year: int | None = None, today: date | None = None) -> Ta
         rows=[
             [_("Agreements in force"), data.get("agreements_active")],
             [
-                _("Agreements expiring within %(days)s days") % {"days": expiring.get("days", 180)},
+                ngettext(
+                    "Agreements expiring within %(days)s day",
+                    "Agreements expiring within %(days)s days",
+                    expiring.get("days", 180),
+                )
+                % {"days": expiring.get("days", 180)},
                 expiring.get("count"),
             ],
             [_("Road-map projects"), data.get("projects_total")],

@@ -357,7 +357,7 @@ def work_queue(
         for pr in ProductionReport.objects.filter(state=PENDING).filter(org_q).select_related("organisation", "site"):
             parts = [pr.site.name if pr.site else "", date_format(pr.opened_on, "j E Y") if pr.opened_on else ""]
             if pr.jobs:
-                parts.append(str(_("%(n)s jobs") % {"n": pr.jobs}))
+                parts.append(ngettext("%(n)s job", "%(n)s jobs", pr.jobs) % {"n": pr.jobs})
             items.append(
                 WorkItem(
                     "production",

@@ -1,7 +1,8 @@
 // A box that scrolls sideways (a wide table or chart on a phone: .table-wrap, .chart) must be reachable from the
 // keyboard, or its hidden columns cannot be scrolled into view without a mouse (WCAG 2.1.1; axe's
 // scrollable-region-focusable). While — and only while — a box overflows, it gets tabindex="0", and a region role
-// named after its table's caption or the heading above it, so a screen reader says what the stop is.
+// named after its table's caption or the heading above it, so a screen reader says what the stop is (a group role
+// when the section around it already is a landmark of that name).
 (function () {
   "use strict";
   var SELECTOR = ".table-wrap, .chart";
@@ -17,6 +18,19 @@
     return "";
   }
 
+  // The name of the nearest named landmark around the box (a <section> labelled by its heading, or a region).
+  function landmarkName(box) {
+    for (var el = box.parentElement; el && el.tagName !== "MAIN"; el = el.parentElement) {
+      if (el.tagName === "SECTION" || el.getAttribute("role") === "region") {
+        var by = el.getAttribute("aria-labelledby");
+        var heading = by && document.getElementById(by);
+        if (heading) { return heading.textContent.trim(); }
+        if (el.getAttribute("aria-label")) { return el.getAttribute("aria-label").trim(); }
+      }
+    }
+    return "";
+  }
+
   function update() {
     var boxes = document.querySelectorAll(SELECTOR);
     for (var i = 0; i < boxes.length; i++) {
@@ -27,13 +41,17 @@
         box.setAttribute("data-scroll-region", "");
         var label = name(box);
         if (label && !box.hasAttribute("role")) {
-          box.setAttribute("role", "region");
+          // Inside a section already named the same (a dashboard section and its one table), a second region of
+          // that name would be a duplicate landmark (axe: landmark-unique): the box is a named group instead.
+          box.setAttribute("role", label === landmarkName(box) ? "group" : "region");
           box.setAttribute("aria-label", label);
+          box.setAttribute("data-scroll-named", "");
         }
       } else if (!scrolls && box.hasAttribute("data-scroll-region")) {
         box.removeAttribute("tabindex");
         box.removeAttribute("data-scroll-region");
-        if (box.getAttribute("role") === "region") {
+        if (box.hasAttribute("data-scroll-named")) {
+          box.removeAttribute("data-scroll-named");
           box.removeAttribute("role");
           box.removeAttribute("aria-label");
         }
