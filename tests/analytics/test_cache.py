@@ -96,3 +96,19 @@ def test_a_tour_registration_keeps_the_registry_figures(kpi_data: Any) -> None:
     assert len(queries) == 0
     kpi_cache.bump_data_version("registry")
     assert kpi_cache.data_version(("registry",)) != registry_version
+
+
+def test_the_productions_are_scanned_once_for_the_years_and_every_range(kpi_data: Any) -> None:
+    """The year selector, the default year and every range of productions_by_year read one cached aggregate."""
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        choices = selectors.year_choices()
+        default = selectors.default_year()
+        wide = selectors.productions_by_year(last_year=2023)
+        narrow = selectors.productions_by_year(last_year=2023, first_year=2023)
+    scans = [q["sql"] for q in queries if 'FROM "registry_production"' in q["sql"]]
+    assert len(scans) == 1, scans
+    assert narrow == wide[-1:] and wide[-1]["count"] == 35
+    assert default in choices and choices == sorted(choices, reverse=True)
