@@ -342,8 +342,10 @@ class Feedback(TimeStampedModel):
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
-        verbose_name = _("feedback")
-        verbose_name_plural = _("feedback")
+        # One visitor's rating and comment: «отзыв», several «отзывы» (the uncountable "feedback" read «отзывы» even
+        # for one).
+        verbose_name = _("feedback entry")
+        verbose_name_plural = _("feedback entries")
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"),
         ]
