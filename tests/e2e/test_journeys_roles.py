@@ -192,7 +192,7 @@ def test_host(journey: Any, tmp_path: Any) -> None:
     host.get_by_test_id("session-form").locator("button[type=submit]").click()
     host.wait_for_url("**/tours/cabinet/sessions/*/")
     assert "Сеанс добавлен" in host.locator(".messages").inner_text()
-    assert "Записей пока нет." in host.get_by_test_id("registrants").inner_text()
+    assert "Записей пока нет." in host.get_by_test_id("empty-state").inner_text()
     session = Session.objects.get(tour=tour, capacity=12)
     j.shot(host, "session-added")
 
