@@ -724,3 +724,18 @@ def test_link_buttons_read_as_links_outside_the_header(pages: dict[str, Any], wo
     assert button.evaluate("b => getComputedStyle(b).color") == "rgb(29, 78, 216)"
     logout = page.locator(".site-header .link-button")
     assert logout.evaluate("b => getComputedStyle(b).color") == "rgb(255, 255, 255)"
+
+
+def test_company_team_fits_a_phone(browser: Any, world: World) -> None:
+    """At 390 px the team's rows stack: the «удалить» button was in a column scrolled out of sight."""
+    context = _context(browser, world, "company", viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(world.paths["company-team"])
+        table = page.get_by_test_id("representatives")
+        assert table.locator("xpath=..").evaluate("box => box.scrollWidth <= box.clientWidth")
+        button = table.get_by_role("button", name="удалить")
+        box = button.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    finally:
+        context.close()
