@@ -14,13 +14,14 @@ from datetime import date
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 @dataclass(frozen=True)
 class ConsentText:
     version: str
     dated: date
-    paragraphs: tuple[Promise, ...]
+    paragraphs: tuple[Promise, ...]  # formatted with {"days": settings.TOURS_PURGE_DAYS_AFTER} (no other "%")
 
 
 VERSIONS: dict[str, ConsentText] = {
@@ -39,10 +40,15 @@ VERSIONS: dict[str, ConsentText] = {
                 "session, to let me in at the gate and to ask for my feedback. The host company sees the data of its "
                 "own visitors only."
             ),
-            _(
+            # The number of days is a setting: «через 180 дней», «через 21 день», «через 3 дня».
+            ngettext_lazy(
+                "The data are kept until the end of the season and erased %(days)s day after the session at the "
+                "latest. I can see, download and erase my data at any time by the link in the confirmation e-mail, "
+                "and withdraw this consent the same way.",
                 "The data are kept until the end of the season and erased %(days)s days after the session at the "
                 "latest. I can see, download and erase my data at any time by the link in the confirmation e-mail, "
-                "and withdraw this consent the same way."
+                "and withdraw this consent the same way.",
+                "days",
             ),
         ),
     ),

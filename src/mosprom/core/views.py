@@ -62,7 +62,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     if text is None:
         raise Http404
     days = {"days": settings.TOURS_PURGE_DAYS_AFTER}
-    paragraphs = [str(p) % days if "%(days)s" in str(p) else str(p) for p in text.paragraphs]
+    paragraphs = [str(p % days) for p in text.paragraphs]  # a plural's form is chosen by the number of days
     return render(
         request,
         "core/consent.html",
