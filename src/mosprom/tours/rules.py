@@ -50,6 +50,20 @@ def format_moment(moment: datetime) -> tuple[str, str]:
     return formats.date_format(local, "j E Y"), formats.time_format(local, "H:i")
 
 
+def registration_until_text(until: datetime) -> str:
+    """The deadline as a visitor reads it. Registration closing at Moscow midnight means the day before is the last
+    day: «запись до 30 ноября включительно», not «до 1 декабря, 00:00» (read as «through 1 December»); a deadline
+    at another hour keeps its time: «запись до 1 декабря, 12:00»."""
+    local = timezone.localtime(until, MOSCOW)
+    if local.time() == time.min:
+        last_day = formats.date_format(local.date() - timedelta(days=1), "j E")
+        return _("registration until %(date)s inclusive") % {"date": last_day}
+    return _("registration until %(date)s, %(time)s") % {
+        "date": formats.date_format(local, "j E"),
+        "time": formats.time_format(local, "H:i"),
+    }
+
+
 # --- is a session open for registration -----------------------------------------------------------
 
 

@@ -25,6 +25,14 @@ def session_date(moment: datetime | None) -> str:
 
 
 @register.filter
+def registration_until(until: datetime | None) -> str:
+    """«запись до 30 ноября включительно» (closes at midnight) or «запись до 1 декабря, 12:00»: tours.rules."""
+    from mosprom.tours.rules import registration_until_text
+
+    return registration_until_text(until) if until is not None else ""
+
+
+@register.filter
 def highlight(text: Any, q: str | None) -> str:
     """The words of `text` that the search query `q` matched, wrapped in <mark> (the text is escaped)."""
     from mosprom.registry.search import highlight as mark
