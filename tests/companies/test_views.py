@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -99,6 +100,14 @@ def test_application_form_flow(client_a: Client, org_a: Any, kind: Any) -> None:
     r = client_a.post(url, {"action": "submit", "q_area": "12 000", "q_jobs": "много"})
     body = r.content.decode()
     assert r.status_code == 422 and 'data-testid="error-summary"' in body and 'value="много"' in body
+    # answered but nothing attached: the summary's one item links to the file field, like every other item
+    r = client_a.post(url, {"action": "submit", **{f"q_{k}": v for k, v in ANSWERS.items()}})
+    body = r.content.decode()
+    summary = body.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert r.status_code == 422 and re.findall(r"<li>.*?</li>", summary) == [
+        '<li><a href="#id_file">Приложите хотя бы один документ (PDF или изображение).</a></li>'
+    ]
+    assert 'id="id_file"' in body
     r = client_a.post(url, {"action": "upload", "file": pdf("virus.pdf", b"MZ not a pdf")})
     assert r.status_code == 422 and "PDF" in r.content.decode()
     r = client_a.post(url, {"action": "upload", "file": pdf()})

@@ -474,6 +474,10 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
                 services.application_remove_document(actor=request.user, document=doc)
                 return redirect("companies:application", pk=pk)
         except ValidationError as exc:
+            if action == "submit" and "file" in getattr(exc, "error_dict", {}):
+                # «attach at least one document» belongs to the upload form's file field: the summary links to it
+                doc_form.cleaned_data = {}  # an unbound form has none; add_error expects it
+                doc_form.add_error("file", exc.error_dict.pop("file"))
             target = {"upload": doc_form, "answer": answer_form}.get(action, qform)
             show_errors(target, exc)
         except ValueError as exc:
@@ -483,6 +487,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         detail = selectors.application_detail(app)
     context = {**detail, "qform": qform, "doc_form": doc_form, "answer_form": answer_form}
     context["form"] = next((f for f in (qform, doc_form, answer_form) if f.errors), qform)
+    # a submit can fail on the answers and on the documents at once: one summary lists both
+    context["summary_also"] = doc_form if context["form"] is not doc_form else None
     return render(request, "companies/application.html", context, status=status)
 
 
