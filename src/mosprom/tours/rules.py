@@ -31,6 +31,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mosprom.core.errors import Refused
 
@@ -222,7 +223,11 @@ def validate_visitor(
         errors["party_size"] = ValidationError(_("Enter how many people will come (at least 1)."), code="party_size")
     elif party_size > limit:
         errors["party_size"] = ValidationError(
-            _("A party can have at most %(max)s people. For a bigger group, register it in several parties.")
+            ngettext(
+                "A party can have at most %(max)s person. For a bigger group, register it in several parties.",
+                "A party can have at most %(max)s people. For a bigger group, register it in several parties.",
+                limit,
+            )
             % {"max": limit},
             code="party_too_big",
         )
