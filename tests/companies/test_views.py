@@ -142,9 +142,10 @@ def test_operator_queue_and_decisions(operator_client: Client, submitted: Applic
     r = operator_client.post(url, {"decision": "request_info", "comment": "Нужен план"})
     submitted.refresh_from_db()
     assert submitted.stage == Application.Stage.INFO_REQUESTED
-    assert (
-        operator_client.get(reverse("companies:operator_application", kwargs={"pk": submitted.pk})).status_code == 200
-    )
+    page = operator_client.get(reverse("companies:operator_application", kwargs={"pk": submitted.pk}))
+    # a document's type as people say it, not its MIME type
+    assert page.status_code == 200 and "(PDF, " in page.content.decode()
+    assert "application/pdf" not in page.content.decode()
     assert operator_client.get(reverse("companies:queue") + "?kind=application&overdue=1").status_code == 200
 
 
@@ -239,3 +240,14 @@ def test_access_requests_are_limited_per_address(client: Client, settings: Any) 
     assert r.status_code == 429 and "Слишком много запросов" in r.content.decode()
     settings.RATE_LIMITS_ENABLED = False
     assert client.post(url, {**ACCESS, "email": "b@gamma.ru"}).status_code == 200
+
+
+def test_document_kind_names_the_file_as_people_do() -> None:
+    from mosprom.companies.rules import document_kind
+
+    assert [document_kind(t) for t in ("application/pdf", "image/png", "image/jpeg", "text/x-odd")] == [
+        "PDF",
+        "PNG",
+        "JPEG",
+        "text/x-odd",
+    ]

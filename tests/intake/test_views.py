@@ -134,3 +134,15 @@ def test_bulk_reject_and_edit(operator_client: Any, registry: dict[str, Any]) ->
     assert again.status_code == 200
     fact.refresh_from_db()
     assert fact.state == "edited"
+
+
+def test_nothing_found_of_a_kind_reads_none(operator_client: Any, db: Any) -> None:
+    """A release naming no person says «Люди: нет», not an empty bullet with a dash."""
+    _paste(
+        operator_client,
+        "Компания «Альфа» открыла в Москве завод по выпуску конденсаторов, где работают более 300 человек.",
+    )
+    body = PressRelease.objects.get()
+    page = operator_client.get(body.get_absolute_url()).content.decode()
+    people = page.split("<h3>Люди</h3>", 1)[1].split("</div>", 1)[0]
+    assert people.strip() == '<p class="muted" data-testid="found-none">нет</p>'

@@ -231,6 +231,13 @@ class ApplicationDocument(TimeStampedModel):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def kind(self) -> str:
+        """«PDF», «PNG», «JPEG»."""
+        from .rules import document_kind
+
+        return document_kind(self.content_type)
+
 
 class ApplicationEvent(TimeStampedModel):
     """One step of an application's history: the stage it entered, who moved it, the message."""

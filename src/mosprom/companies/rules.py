@@ -93,6 +93,14 @@ DOCUMENT_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
+def document_kind(content_type: str) -> str:
+    """What a person calls the file: «PDF», «PNG», «JPEG» (not «application/pdf»); an unknown type as stored."""
+    if content_type == "image/jpeg":
+        return "JPEG"
+    extensions = DOCUMENT_TYPES.get(content_type)
+    return extensions[0].upper() if extensions else content_type
+
+
 def sniff_document_type(head: bytes) -> str | None:
     """The type a file really is, from its first bytes (never from its name)."""
     if head.startswith(b"%PDF-"):
