@@ -411,7 +411,7 @@ def test_operator(journey: Any) -> None:
     login(irina, "irina", "operator-pass-2026")
 
     # The back-office home says what waits for a decision; the dashboard has the registry's figures.
-    assert _waiting(irina, "Кабинет компаний") == 1 and _waiting(irina, "Просроченные этапы") == 1
+    assert _waiting(irina, "Кабинет компаний") == 1 and _waiting(irina, "Просроченные вехи") == 1
     j.shot(irina, "backoffice-home", sideways_ok=True)
     irina.goto("/analytics/")
     productions_before = _summary_value(irina, "Производства в реестре")
@@ -469,7 +469,7 @@ def test_operator(journey: Any) -> None:
     j.shot(irina, "milestone-done", sideways_ok=True)
     assert Milestone.objects.get(project=project).done_on == timezone.localdate()
     irina.goto("/partnerships/partners/kamaz/roadmap/")
-    assert irina.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "100%"
+    assert irina.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "100\u00a0%"
     j.shot(irina, "roadmap")
 
     # Intake: a pasted press release proposes КамАЗ's new production on Руднево; the operator accepts it.
@@ -494,7 +494,7 @@ def test_operator(journey: Any) -> None:
     # The back-office home and the dashboard show all of it.
     irina.goto("/analytics/operator/")  # the operator's figures start at the back-office home
     irina.wait_for_url("**/admin/")
-    assert _waiting(irina, "Кабинет компаний") == 0 and _waiting(irina, "Просроченные этапы") == 0
+    assert _waiting(irina, "Кабинет компаний") == 0 and _waiting(irina, "Просроченные вехи") == 0
     irina.goto("/analytics/")
     assert _summary_value(irina, "Производства в реестре") == productions_before + 2
     assert _summary_value(irina, "Просроченные вехи") == overdue_before - 1

@@ -91,7 +91,7 @@ def test_operator_adds_project_marks_milestone_and_sees_progress(page: Any, worl
 
     roadmap_url = "/partnerships/partners/rosatom/roadmap/"
     page.goto(roadmap_url)
-    assert page.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "0%"
+    assert page.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "0\u00a0%"
     timeline = page.get_by_test_id("timeline")
     assert timeline.locator(f'.milestone.overdue[data-project="{project.pk}"]').count() == 1
     assert timeline.locator(f'.milestone.done[data-project="{project.pk}"]').count() == 0
@@ -106,7 +106,7 @@ def test_operator_adds_project_marks_milestone_and_sees_progress(page: Any, worl
     assert project.milestones.filter(done_on__isnull=False).count() == 1
 
     page.goto(roadmap_url)
-    assert page.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "50%"
+    assert page.get_by_test_id(f"progress-{project.pk}").inner_text().strip() == "50\u00a0%"
     timeline = page.get_by_test_id("timeline")
     assert timeline.locator(f'.milestone.done[data-project="{project.pk}"]').count() == 1
     assert timeline.locator(f'.milestone.overdue[data-project="{project.pk}"]').count() == 0
