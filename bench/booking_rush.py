@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import math
 import multiprocessing
@@ -270,13 +271,19 @@ def _run_clients(clients: int, attempts: int, work: Callable[[int, Any], tuple[f
 
 
 def http_rush(spec: dict[str, Any]) -> dict[str, Any]:
-    """The HTTP phase, run in a separate process: spec = {port, mode: form|api, slug, sessions, clients, attempts}."""
-    port, mode, slug, sessions = spec["port"], spec["mode"], spec["slug"], spec["sessions"]
+    """The HTTP phase, run in a separate process: spec = {nodes: [port…], mode: form|api, slug, sessions, clients,
+    attempts, run_id, email_prefix (optional)}. Attempt i goes to node i mod len(nodes); a form client takes its CSRF
+    cookie and token from the nodes in turn and posts to whichever node its attempts go to (scripts/cluster_rush.py
+    spreads the rush over the cluster's web nodes with it)."""
+    nodes, mode, slug, sessions = spec["nodes"], spec["mode"], spec["slug"], spec["sessions"]
+    email_prefix = spec.get("email_prefix", "")
     path = f"/tours/{slug}/"
+    clients = itertools.count()  # the form clients take their cookie from the nodes in turn
 
     def setup() -> dict[str, str]:
         if mode != "form":
             return {}
+        port = nodes[next(clients) % len(nodes)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         conn.request("GET", path)
         response = conn.getresponse()
@@ -288,14 +295,15 @@ def http_rush(spec: dict[str, Any]) -> dict[str, Any]:
                 cookie = value.split(";", 1)[0]
         match = CSRF_INPUT.search(body)
         if response.status != 200 or not match or not cookie:
-            raise RuntimeError(f"GET {path}: {response.status}, no CSRF token")
+            raise RuntimeError(f"GET {path} on :{port}: {response.status}, no CSRF token")
         return {"cookie": cookie, "token": match.group(1)}
 
     def work(i: int, state: dict[str, str]) -> tuple[float, str]:
+        port = nodes[i % len(nodes)]
         session_id = sessions[i % len(sessions)]
         visitor = {
             "name": f"Гость {i}",
-            "email": f"{mode}{i}-{spec['run_id']}@rush.synthetic.invalid",
+            "email": f"{email_prefix}{mode}{i}-{spec['run_id']}@rush.synthetic.invalid",
             "phone": "+74951234567",
             "party_size": 1,
         }
@@ -488,7 +496,7 @@ def run(
         for mode in ("form", "api"):
             slug, ids = plan[mode]
             spec = {
-                "port": server.port,
+                "nodes": [server.port],
                 "mode": mode,
                 "slug": slug,
                 "sessions": ids,

@@ -94,6 +94,16 @@ def setup_django(*, postgres: bool = True, migrate: bool = True) -> str:
     return url
 
 
+def replace_section(text: str, begin: str, end: str, generated: str) -> str | None:
+    """`text` with the part from `begin` to `end` replaced by `generated` (which holds the markers), every other
+    line kept; None when `text` has no such part. docs/performance.md has two generated parts: bench/run_all.py's
+    and scripts/cluster_rush.py's."""
+    if begin not in text or end not in text:
+        return None
+    head, rest = text.split(begin, 1)
+    return head + generated.rstrip("\n") + rest.split(end, 1)[1]
+
+
 def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile (0..100) by linear interpolation; NaN for no samples."""
     if not samples:

@@ -150,13 +150,10 @@ def render(results: dict[str, Any]) -> str:
 
 def write_doc(path: Path, generated: str) -> None:
     text = path.read_text() if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + generated + ("\n" + tail if tail else "")
-    else:
-        text = (text.rstrip() + "\n\n" if text else "# Performance\n\n## Figures\n\n") + generated
-    path.write_text(text)
+    replaced = common.replace_section(text, BEGIN, END, generated)
+    if replaced is None:
+        replaced = (text.rstrip() + "\n\n" if text else "# Performance\n\n## Figures\n\n") + generated
+    path.write_text(replaced)
 
 
 def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:

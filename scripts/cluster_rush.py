@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import http.client
 import io
-import itertools
 import json
 import os
 import shutil
@@ -121,70 +119,7 @@ class ThrowAwayCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-# --- the load: bench/booking_rush.py's clients, spread over the nodes -------------------------------------------
-
-
-def spread_rush(spec: dict[str, Any]) -> dict[str, Any]:
-    """One HTTP phase in a separate process: spec = {nodes: [port…], mode: form|api, slug, sessions, clients,
-    attempts, run_id}. Attempt i goes to node i mod len(nodes); a form client takes its CSRF cookie and token from
-    the node of its first attempt and posts to whichever node its attempts go to."""
-    nodes, mode, slug, sessions = spec["nodes"], spec["mode"], spec["slug"], spec["sessions"]
-    path = f"/tours/{slug}/"
-    clients = itertools.count()  # the form clients take their cookie from the nodes in turn
-
-    def setup() -> dict[str, str]:
-        if mode != "form":
-            return {}
-        port = nodes[next(clients) % len(nodes)]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=booking_rush.REQUEST_TIMEOUT)
-        conn.request("GET", path)
-        response = conn.getresponse()
-        body = response.read().decode()
-        conn.close()
-        cookie = ""
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("csrftoken="):
-                cookie = value.split(";", 1)[0]
-        match = booking_rush.CSRF_INPUT.search(body)
-        if response.status != 200 or not match or not cookie:
-            raise RuntimeError(f"GET {path} on :{port}: {response.status}, no CSRF token")
-        return {"cookie": cookie, "token": match.group(1)}
-
-    def work(i: int, state: dict[str, str]) -> tuple[float, str]:
-        port = nodes[i % len(nodes)]
-        session_id = sessions[i % len(sessions)]
-        visitor = {
-            "name": f"Гость {i}",
-            "email": f"cluster-{mode}{i}-{spec['run_id']}@rush.synthetic.invalid",
-            "phone": "+74951234567",
-            "party_size": 1,
-        }
-        if mode == "form":
-            body = urllib.parse.urlencode(
-                {**visitor, "session": session_id, "consent": "on", "csrfmiddlewaretoken": state["token"]}
-            )
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": state["cookie"]}
-            url = path
-        else:
-            body = json.dumps({**visitor, "consent": True})
-            headers = {"Content-Type": "application/json"}
-            url = f"/api/v1/tour-sessions/{session_id}/registrations"
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=booking_rush.REQUEST_TIMEOUT)
-        start = time.perf_counter()
-        conn.request("POST", url, body=body.encode(), headers=headers)
-        response = conn.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - start
-        conn.close()
-        if mode == "form":
-            held = response.status == 302 and "/registered/" in (response.getheader("Location") or "")
-            refused = response.status == 200
-        else:
-            held = response.status == 201
-            refused = response.status == 409
-        return elapsed, "held" if held else "refused" if refused else f"status {response.status}"
-
-    return booking_rush._run_clients(spec["clients"], spec["attempts"], work, setup)
+# --- the load: bench/booking_rush.py's clients (http_rush), spread over the nodes ------------------------------
 
 
 def node_cpu_seconds(cluster_dir: Path) -> float:
@@ -259,9 +194,10 @@ def run(
             "clients": clients,
             "attempts": attempts,
             "run_id": f"{run_id}{len(phases)}",
+            "email_prefix": "cluster-",  # confirmations() finds this run's e-mails by it
         }
         cpu_before = node_cpu_seconds(cluster_dir)
-        figures = booking_rush._phase_figures(name, booking_rush._in_another_process(spread_rush, spec), ids)
+        figures = booking_rush._phase_figures(name, booking_rush._in_another_process(booking_rush.http_rush, spec), ids)
         figures["worker_cpu_ms_per_attempt"] = (node_cpu_seconds(cluster_dir) - cpu_before) * 1000 / attempts
         figures["nodes"] = len(ports)
         phases.append(figures)
@@ -362,9 +298,9 @@ def render(results: dict[str, Any], meta: dict[str, Any]) -> str:
 def write_doc(path: Path, generated: str) -> None:
     """Replace the cluster section (or add it after bench/run_all.py's figures); nothing else is touched."""
     text = path.read_text() if path.exists() else "# Performance\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + generated.rstrip("\n") + rest.split(END, 1)[1]
+    replaced = common.replace_section(text, BEGIN, END, generated)
+    if replaced is not None:
+        text = replaced
     else:
         anchor = "\n## Against the targets"
         if anchor in text:
