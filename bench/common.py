@@ -6,6 +6,8 @@ The scripts import this module before Django is set up; nothing here imports Dja
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import os
 import platform
 import shlex
@@ -15,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,48 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# --- the throw-away clusters of scripts/cluster.sh (tests/cluster, scripts/cluster_rush.py) ---------------------
+
+CLUSTER_PORT_OFFSETS = (1, 2, 32, 33, 79)  # scripts/cluster.sh: web nodes, primary, replica, Redis
+
+
+@contextlib.contextmanager
+def cluster_ports_lock() -> Iterator[None]:
+    """Held while a cluster chooses its ports and starts: one at a time on this machine."""
+    with open(Path(tempfile.gettempdir()) / "mosprom-cluster-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def free_cluster_port_base(first: int = 56100) -> int:
+    """A base port (from `first` on, in steps of 100) whose cluster ports are all free."""
+    for base in range(first, 64000, 100):
+        free = True
+        for offset in CLUSTER_PORT_OFFSETS:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", base + offset))
+                except OSError:
+                    free = False
+                    break
+        if free:
+            return base
+    raise RuntimeError("no free ports for a cluster")
+
+
+def cluster_env(base_env: dict[str, str]) -> dict[str, str]:
+    """`base_env` with what `scripts/cluster.sh env` exports for the cluster it describes (CLUSTER_DIR, ports…)."""
+    out = subprocess.run(
+        ["bash", "-c", 'eval "$(bash scripts/cluster.sh env)" && env -0'],
+        env=base_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
 
 def setup_django(*, postgres: bool = True, migrate: bool = True) -> str:

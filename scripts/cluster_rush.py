@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
 import io
 import json
 import os
@@ -41,39 +40,9 @@ sys.path.insert(0, str(ROOT))
 from bench import booking_rush, common  # noqa: E402
 
 BEGIN, END = "<!-- cluster:begin -->", "<!-- cluster:end -->"
-PORT_OFFSETS = (1, 2, 32, 33, 79)  # scripts/cluster.sh: web nodes, primary, replica, Redis
 
 
 # --- the cluster ---------------------------------------------------------------------------------------------------
-
-
-def _free_port_base() -> int:
-    import socket
-
-    for base in range(58100, 64000, 100):
-        free = True
-        for offset in PORT_OFFSETS:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", base + offset))
-                except OSError:
-                    free = False
-                    break
-        if free:
-            return base
-    raise SystemExit("no free ports for a cluster")
-
-
-def _cluster_env(base_env: dict[str, str]) -> dict[str, str]:
-    out = subprocess.run(
-        ["bash", "-c", 'eval "$(bash scripts/cluster.sh env)" && env -0'],
-        env=base_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
 
 class ThrowAwayCluster:
@@ -102,10 +71,9 @@ class ThrowAwayCluster:
         )
         started = time.monotonic()
         # The cluster tests take the same lock while they choose their ports.
-        with open(Path(tempfile.gettempdir()) / "mosprom-cluster-tests.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            base["CLUSTER_PORT_BASE"] = str(_free_port_base())
-            self.env = _cluster_env(base)
+        with common.cluster_ports_lock():
+            base["CLUSTER_PORT_BASE"] = str(common.free_cluster_port_base(58100))
+            self.env = common.cluster_env(base)
             try:
                 subprocess.run(["bash", "scripts/cluster.sh", "up"], env=self.env, cwd=ROOT, check=True, timeout=600)
             except BaseException:

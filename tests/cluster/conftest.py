@@ -8,7 +8,6 @@ modules are not collected. They share one file, which pytest-xdist gives to one 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
 import os
 import re
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench import common
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,22 +60,6 @@ class SmtpSink:
     def unique(self) -> set[str]:
         with self._lock:
             return set(self.message_ids)
-
-
-def _free_port_base() -> int:
-    """A base port whose cluster ports (+1, +2, +32, +33, +79) are all free."""
-    for base in range(56100, 64000, 100):
-        ok = True
-        for offset in (1, 2, 32, 33, 79):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", base + offset))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free ports for the cluster")
 
 
 @dataclass
@@ -123,18 +108,6 @@ class Cluster:
         return int((self.dir / "run" / f"{name}.pid").read_text())
 
 
-def _node_env(base_env: dict[str, str]) -> dict[str, str]:
-    out = subprocess.run(
-        ["bash", "-c", 'eval "$(bash scripts/cluster.sh env)" && env -0'],
-        env=base_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
-
-
 _running: dict[str, Any] = {}
 
 
@@ -167,10 +140,9 @@ def _start() -> Cluster:
     _running.update(controller=controller, workdir=workdir)
     started = time.monotonic()
     # One cluster starting at a time on this machine: free ports are chosen and taken under the lock.
-    with open(Path(tempfile.gettempdir()) / "mosprom-cluster-tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        base_env["CLUSTER_PORT_BASE"] = str(_free_port_base())
-        env = {**_node_env(base_env), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+    with common.cluster_ports_lock():
+        base_env["CLUSTER_PORT_BASE"] = str(common.free_cluster_port_base())
+        env = {**common.cluster_env(base_env), "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
         cluster = Cluster(env=env, smtp=smtp, up_seconds=0.0)
         _running["cluster"] = cluster
         cluster.script("up")
