@@ -118,6 +118,10 @@ class OperatorTabularInline(OperatorAccess, admin.TabularInline):
     pass
 
 
+class OperatorStackedInline(OperatorAccess, admin.StackedInline):
+    pass
+
+
 def _errors_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -153,11 +157,18 @@ class ResidencyInline(OperatorTabularInline):
     fields = ("organisation", "site", "since", "until", "is_anchor")
 
 
-class ProductionInline(OperatorTabularInline):
+class ProductionInline(OperatorStackedInline):
+    """Stacked, a few fields a line: as a table its eight columns (two autocompletes, a date with its shortcuts)
+    made the organisation's page 1,767 px wide at 1280."""
+
     model = Production
     extra = 0
     autocomplete_fields = ("site", "industry")
-    fields = ("product", "site", "industry", "opened_on", "import_substitution", "no_domestic_analogue", "jobs")
+    fields = (
+        ("product", "jobs"),
+        ("site", "industry"),
+        ("opened_on", "import_substitution", "no_domestic_analogue"),
+    )
     show_change_link = True
 
 
