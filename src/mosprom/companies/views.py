@@ -323,21 +323,45 @@ def host_apply(request: HttpRequest, org: int) -> HttpResponse:
     )
 
 
+def _report_obligations(status: Status) -> str:
+    """The obligations an annual report is measured against, as the report forms show them."""
+    return _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.") % {
+        "jobs": format_number(status.obliged_jobs),
+        "prods": format_number(status.obliged_productions),
+        "inv": format_number(status.obliged_investment.normalize()),  # «100», «120,5»: not «100.00»
+    }
+
+
+def _report_form_filed(
+    request: HttpRequest, form: forms.Form, status: Status, rep: Representative, file: Callable[..., Any], done: str
+) -> HttpResponse | None:
+    """An annual report form (filed or corrected): the output figure required when the status kind asks for it;
+    on a valid POST `file(**cleaned_data)` and the cabinet with `done`, else None (the form with the service's
+    errors is shown again)."""
+    form.fields["output"].required = status.kind.report_asks_output
+    if request.method == "POST" and form.is_valid():
+        try:
+            file(**form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("companies:cabinet", org=rep.organisation_id)
+    return None
+
+
 @login_required
 def report_new(request: HttpRequest, status: int) -> HttpResponse:
     obj = get_object_or_404(Status.objects.select_related("kind", "holder"), pk=status)
     rep = _rep(request, obj.holder_id)
     year = timezone.localdate().year - 1
     form = AnnualReportForm(request.POST or None, initial={"year": year})
-    form.fields["output"].required = obj.kind.report_asks_output
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_report_file(actor=request.user, status=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, _("The annual report was filed."))
-            return redirect("companies:cabinet", org=rep.organisation_id)
+
+    def file(**figures: Any) -> object:
+        return services.annual_report_file(actor=request.user, status=obj, **figures)
+
+    if filed := _report_form_filed(request, form, obj, rep, file, _("The annual report was filed.")):
+        return filed
     return render(
         request,
         "companies/form.html",
@@ -349,12 +373,7 @@ def report_new(request: HttpRequest, status: int) -> HttpResponse:
             "hint": _("The report for %(year)s is due by %(deadline)s.")
             % {"year": year, "deadline": date_format(registry_rules.status_report_deadline(obj, year), "j E Y")}
             + " "
-            + _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
-            % {
-                "jobs": format_number(obj.obliged_jobs),
-                "prods": format_number(obj.obliged_productions),
-                "inv": format_number(obj.obliged_investment.normalize()),  # «100», «120,5»: not «100.00»
-            },
+            + _report_obligations(obj),
         },
     )
 
@@ -373,15 +392,14 @@ def report_refile(request: HttpRequest, pk: int) -> HttpResponse:
         "output": filing.output,
     }
     form = AnnualReportCorrectionForm(request.POST or None, initial=initial)
-    form.fields["output"].required = status.kind.report_asks_output
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_report_refile(actor=request.user, filing=filing, **form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, _("The corrected report was sent to the department."))
-            return redirect("companies:cabinet", org=rep.organisation_id)
+
+    def file(**figures: Any) -> object:
+        return services.annual_report_refile(actor=request.user, filing=filing, **figures)
+
+    if filed := _report_form_filed(
+        request, form, status, rep, file, _("The corrected report was sent to the department.")
+    ):
+        return filed
     return render(
         request,
         "companies/form.html",
@@ -393,8 +411,7 @@ def report_refile(request: HttpRequest, pk: int) -> HttpResponse:
             % {"kind": status.kind.name, "year": filing.report.year},
             "hint": _("The department returned the report: «%(comment)s»") % {"comment": filing.decision_comment}
             + " "
-            + _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.")
-            % {"jobs": status.obliged_jobs, "prods": status.obliged_productions, "inv": status.obliged_investment},
+            + _report_obligations(status),
             "submit": _("File the corrected report"),
         },
         status=422 if form.errors else 200,
