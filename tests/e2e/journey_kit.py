@@ -12,6 +12,10 @@ from typing import Any
 
 import pytest
 
+from mosprom.tours import services as tour_services
+from mosprom.tours import tickets
+from mosprom.tours.models import Registration, Session
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots" / "journeys"
 
@@ -67,6 +71,20 @@ def login(page: Any, username: str, password: str) -> None:
     page.locator("main form button[type=submit]").click()
     # wherever the login leads (the cabinet, the back-office), it is not the login page again
     page.wait_for_url(lambda url: "/accounts/login/" not in url and "/accounts/welcome/" not in url)
+
+
+def confirmed_registration(session: Session) -> Registration:
+    """Пётр Посетитель's confirmed registration of three for `session`, made through the services the visitor's
+    pages use (the visitor's own journey drives those pages): for the host's and the check-in's pages."""
+    outcome = tour_services.registration_create(
+        session_id=session.pk,
+        name="Пётр Посетитель",
+        email="petr@example.com",
+        phone="+74951234567",
+        party_size=3,
+        consent=True,
+    )
+    return tour_services.registration_confirm(signed=tickets.sign_for("confirm", outcome.registration))
 
 
 def open_mail(page: Any, *, to: str, subject: str) -> str:

@@ -31,7 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .journey_kit import VIEWPORTS, Journey, csv_rows, download, figure, login, open_mail
+from .journey_kit import VIEWPORTS, Journey, confirmed_registration, csv_rows, download, figure, login, open_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,7 +165,6 @@ def test_visitor(journey: Any) -> None:
 
 def test_host(journey: Any, tmp_path: Any) -> None:
     """Cabinet → add a session → its registrants → CSV export → check-in of a ticket at the gate."""
-    from mosprom.tours import services, tickets
     from mosprom.tours.models import Session
 
     tour = TourFactory(title="Композиты вокруг нас", slug="composites", host__short_name="НЦК")
@@ -197,15 +196,7 @@ def test_host(journey: Any, tmp_path: Any) -> None:
     j.shot(host, "session-added")
 
     # A visitor registers and confirms (the visitor's journey drives those pages).
-    outcome = services.registration_create(
-        session_id=session.pk,
-        name="Пётр Посетитель",
-        email="petr@example.com",
-        phone="+74951234567",
-        party_size=3,
-        consent=True,
-    )
-    registration = services.registration_confirm(signed=tickets.sign_for("confirm", outcome.registration))
+    registration = confirmed_registration(session)
     host.reload()
     registrants = host.get_by_test_id("registrants")
     assert "Пётр Посетитель" in registrants.inner_text()
@@ -520,9 +511,11 @@ def test_data_consumer(journey: Any, tmp_path: Any) -> None:
     ivan.locator("main").get_by_role("link", name="API открытых данных").click()
     ivan.wait_for_url("**/api/v1/docs")
     ivan.locator(".swagger-ui .info .title").wait_for()
-    assert "Mosprom" in ivan.locator(".swagger-ui .info .title").inner_text()
+    # the API's title and its operations' summaries are Russian on the Russian page
+    assert "API открытых данных Моспрома" in ivan.locator(".swagger-ui .info .title").inner_text()
     operation = ivan.locator(".opblock", has_text="/api/v1/kpi/productions/by-year")
     assert operation.count() == 1
+    assert operation.locator(".opblock-summary-description").inner_text() == "Новые производства по годам"
     j.shot(ivan, "api-docs", sideways_ok=True, full_page=False)  # the whole reference is 10 000 px tall
 
     # The call a script would make; the browser shows the JSON it answers.

@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .journey_kit import login
+from .journey_kit import confirmed_registration, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,21 +66,12 @@ def test_company_cabinet_report_action_and_overdue_badge_on_a_phone(phone_page: 
 
 
 def test_host_registrants_state_and_check_in_on_a_phone(phone_page: Any) -> None:
-    from mosprom.tours import services, tickets
 
     tour = TourFactory(title="Композиты вокруг нас", slug="composites")
     MembershipFactory(user=UserFactory(username="host-nck", password="host-demo-2026"), organisation=tour.host)
     # registration closes days before a session and check-in opens on its day: register first, then move it to now
     session = SessionFactory(tour=tour, capacity=12, starts_at=timezone.now() + timedelta(days=10))
-    outcome = services.registration_create(
-        session_id=session.pk,
-        name="Пётр Посетитель",
-        email="petr@example.com",
-        phone="+74951234567",
-        party_size=3,
-        consent=True,
-    )
-    services.registration_confirm(signed=tickets.sign_for("confirm", outcome.registration))
+    confirmed_registration(session)
     now = timezone.now()
     last_minute_today = datetime.combine(today_moscow(now), time(23, 59), MOSCOW)
     type(session).objects.filter(pk=session.pk).update(starts_at=min(now + timedelta(hours=2), last_minute_today))

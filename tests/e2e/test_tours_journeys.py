@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from mosprom.demo.formats import format_get_or_create
 from mosprom.registry.models import Membership, Organisation
-from mosprom.tours import services, tickets
 from mosprom.tours.models import Registration, Session, Tour
+
+from .journey_kit import confirmed_registration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,15 +108,7 @@ def test_host_adds_session_sees_registrant_and_checks_in(
     page.wait_for_url("**/tours/cabinet/sessions/*/")
     session = Session.objects.get(capacity=12)
     # A visitor registers and confirms (through the same service the form uses).
-    outcome = services.registration_create(
-        session_id=session.pk,
-        name="Пётр Посетитель",
-        email="petr@example.com",
-        phone="+74951234567",
-        party_size=3,
-        consent=True,
-    )
-    registration = services.registration_confirm(signed=tickets.sign_for("confirm", outcome.registration))
+    registration = confirmed_registration(session)
     page.reload()
     assert "Пётр Посетитель" in page.inner_text("[data-testid=registrants]")
     # The day of the tour comes.
