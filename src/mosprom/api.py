@@ -1,6 +1,6 @@
 """Assembles the django-ninja routers of every part under /api/v1/."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import Swagger
 
 from mosprom.analytics.api import router as analytics_router
@@ -14,13 +14,13 @@ from mosprom.registry.api import router as registry_router
 from mosprom.tours.api import router as tours_router
 
 api = MospromAPI(
-    title="Mosprom open data API",
+    # The title, this description and every operation's summary are English msgids: MospromAPI translates the
+    # OpenAPI document into the request's language (Russian first), so the docs page reads in the page's language.
+    title=gettext_noop("Mosprom open data API"),
     version="1.0.0",
-    description=str(
-        _(
-            "Open data of the department of investment and industrial policy: sites, organisations, "
-            "productions, statuses, agreements, road maps, industrial tours and KPIs."
-        )
+    description=gettext_noop(
+        "Open data of the department of investment and industrial policy: sites, organisations, "
+        "productions, statuses, agreements, road maps, industrial tours and KPIs."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -688,11 +688,15 @@ def test_api_docs_name_the_api_once(pages: dict[str, Any], world: World) -> None
         "() => [...document.querySelectorAll('h1, h2, h3')].map(h => [h.tagName, h.textContent.trim()])"
     )
     h1 = [text for tag, text in headings if tag == "H1"]
-    assert len(h1) == 1 and h1[0].startswith("Mosprom open data API"), headings
+    assert len(h1) == 1 and h1[0].startswith("API открытых данных Моспрома"), headings
     first_h3 = next(i for i, (tag, _text) in enumerate(headings) if tag == "H3")
     assert headings[first_h3 - 1] == ["H2", "Операции"], headings
     assert page.get_by_test_id("operations-heading").bounding_box()["width"] <= 1  # for screen readers only
     assert page.locator("#swagger-ui").get_attribute("lang") == "en"  # Swagger UI's words are English
+    # the title and the summaries are ours, in the page's language, and say so
+    assert page.locator(".swagger-ui .info .title").get_attribute("lang") == "ru"
+    summary = page.locator(".opblock-summary-description").first
+    assert summary.get_attribute("lang") == "ru" and re.search("[а-яё]", summary.inner_text(), re.I)
 
 
 def test_work_queue_rows_stack_with_labels_on_a_phone(browser: Any, world: World) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 
@@ -294,7 +295,7 @@ def _not_available(part: str) -> ApiError:
 @router.get(
     "/kpi/summary",
     response={200: SummaryOut, **ERRORS},
-    summary="Key figures of a year",
+    summary=gettext_noop("Key figures of a year"),
     description="New productions with the change on the year before (35 in 2023 vs 27 in 2022 → +30 %), jobs, "
     "shares of import-substituting and unique productions, registry totals, agreements and industrial tourism.",
 )
@@ -307,7 +308,7 @@ def kpi_summary(request: HttpRequest, filters: Query[YearQuery]) -> Any:
 @router.get(
     "/kpi/productions/by-year",
     response={200: list[ProductionsYearOut], **ERRORS},
-    summary="New productions per year",
+    summary=gettext_noop("New productions per year"),
     description="One row per year from `from_year` to `to_year`, with the year-on-year change in whole percent.",
 )
 @decorate_view(data_last_modified)
@@ -322,7 +323,7 @@ def kpi_productions_by_year(request: HttpRequest, filters: Query[YearRangeQuery]
 @router.get(
     "/kpi/productions/by-site",
     response={200: list[SiteProductionsOut], **ERRORS},
-    summary="New productions per site",
+    summary=gettext_noop("New productions per site"),
     description="New productions in the year and the year before per site, in tree order; a special economic zone "
     "counts the productions of its sites. Productions without a site come last with `site: null`.",
 )
@@ -334,7 +335,7 @@ def kpi_productions_by_site(request: HttpRequest, filters: Query[YearQuery]) -> 
 @router.get(
     "/kpi/productions/by-industry",
     response={200: list[IndustryProductionsOut], **ERRORS},
-    summary="New productions per industry",
+    summary=gettext_noop("New productions per industry"),
 )
 @decorate_view(data_last_modified)
 def kpi_productions_by_industry(request: HttpRequest, filters: Query[YearQuery]) -> Any:
@@ -344,7 +345,7 @@ def kpi_productions_by_industry(request: HttpRequest, filters: Query[YearQuery])
 @router.get(
     "/kpi/productions/shares",
     response={200: SharesOut, **ERRORS},
-    summary="Import-substituting and unique productions",
+    summary=gettext_noop("Import-substituting and unique productions"),
     description="Counts and shares (percent, one decimal) among the productions opened in the year and overall.",
 )
 @decorate_view(data_last_modified)
@@ -352,7 +353,7 @@ def kpi_production_shares(request: HttpRequest, filters: Query[YearQuery]) -> An
     return selectors.production_shares(_year(filters.year))
 
 
-@router.get("/kpi/jobs", response={200: JobsOut, **ERRORS}, summary="Jobs")
+@router.get("/kpi/jobs", response={200: JobsOut, **ERRORS}, summary=gettext_noop("Jobs"))
 @decorate_view(data_last_modified)
 def kpi_jobs(request: HttpRequest, filters: Query[YearQuery]) -> Any:
     return selectors.jobs_summary(_year(filters.year))
@@ -361,7 +362,7 @@ def kpi_jobs(request: HttpRequest, filters: Query[YearQuery]) -> Any:
 @router.get(
     "/kpi/sites",
     response={200: list[SiteOverviewOut], **READ_ERRORS},
-    summary="Residents and productions per site",
+    summary=gettext_noop("Residents and productions per site"),
     description="Current residents (distinct organisations), productions and jobs per site, in tree order; "
     "an SEZ counts its sites.",
 )
@@ -373,7 +374,7 @@ def kpi_sites(request: HttpRequest) -> Any:
 @router.get(
     "/kpi/corporations",
     response={200: list[FootprintOut], **READ_ERRORS},
-    summary="Corporations' footprint in Moscow",
+    summary=gettext_noop("Corporations' footprint in Moscow"),
     description="Every group of companies (an organisation with subsidiaries, or a state corporation), largest first.",
 )
 @decorate_view(data_last_modified)
@@ -384,7 +385,7 @@ def kpi_corporations(request: HttpRequest) -> Any:
 @router.get(
     "/kpi/corporations/{slug}",
     response={200: FootprintOut, **READ_ERRORS},
-    summary="A corporation's footprint in Moscow",
+    summary=gettext_noop("A corporation's footprint in Moscow"),
     description="Enterprises, subsidiaries, jobs, staff and its share where known, road-map projects.",
 )
 @decorate_view(data_last_modified)
@@ -404,7 +405,7 @@ def kpi_corporation(
 @router.get(
     "/kpi/partnerships",
     response={200: PartnershipsOut, **READ_ERRORS},
-    summary="Agreements and road-map projects",
+    summary=gettext_noop("Agreements and road-map projects"),
     description="Agreements in force and expiring, projects by status and category, average progress, overdue "
     "milestones.",
 )
@@ -419,7 +420,7 @@ def kpi_partnerships(request: HttpRequest) -> Any:
 @router.get(
     "/kpi/tourism",
     response={200: TourismOut, **READ_ERRORS},
-    summary="Industrial tourism",
+    summary=gettext_noop("Industrial tourism"),
     description="Host companies, new hosts, registrations and visitors per year, attendance rate, popular formats, "
     "average rating.",
 )

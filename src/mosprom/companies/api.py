@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, File, Path, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -278,7 +279,7 @@ def _site(slug: str | None) -> Site | None:
     return site
 
 
-@router.get("/company", response={200: CompanyOut, **READ}, auth=AUTH, summary="The token's organisation")
+@router.get("/company", response={200: CompanyOut, **READ}, auth=AUTH, summary=gettext_noop("The token's organisation"))
 def company(request: HttpRequest) -> Any:
     _user, org = _ctx(request)
     return {
@@ -291,7 +292,7 @@ def company(request: HttpRequest) -> Any:
     "/company/applications",
     response={200: list[ApplicationOut], **READ},
     auth=AUTH,
-    summary="The organisation's status applications",
+    summary=gettext_noop("The organisation's status applications"),
 )
 @paginate(Pagination)
 def list_applications(request: HttpRequest) -> Any:
@@ -308,7 +309,7 @@ def list_applications(request: HttpRequest) -> Any:
     "/company/applications",
     response={201: ApplicationOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Start a status application (a draft)",
+    summary=gettext_noop("Start a status application (a draft)"),
 )
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     user, org = _ctx(request)
@@ -325,7 +326,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     "/company/applications/{application_id}",
     response={200: ApplicationOut, **READ},
     auth=AUTH,
-    summary="One application with its documents and history",
+    summary=gettext_noop("One application with its documents and history"),
 )
 def get_application(request: HttpRequest, application_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     _user, org = _ctx(request)
@@ -336,7 +337,7 @@ def get_application(request: HttpRequest, application_id: int = Path(..., ge=1, 
     "/company/applications/{application_id}/answers",
     response={200: ApplicationOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Replace the questionnaire answers (draft or when information was requested)",
+    summary=gettext_noop("Replace the questionnaire answers (draft or when information was requested)"),
 )
 def put_answers(request: HttpRequest, payload: AnswersIn, application_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     user, org = _ctx(request)
@@ -350,7 +351,7 @@ def put_answers(request: HttpRequest, payload: AnswersIn, application_id: int = 
     "/company/applications/{application_id}/documents",
     response={201: DocumentOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Attach a document (PDF, PNG or JPEG; its content is checked, not only its name)",
+    summary=gettext_noop("Attach a document (PDF, PNG or JPEG; its content is checked, not only its name)"),
 )
 def add_document(
     request: HttpRequest,
@@ -366,7 +367,7 @@ def add_document(
     "/company/applications/{application_id}/submit",
     response={200: ApplicationOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Submit the draft to the department (once)",
+    summary=gettext_noop("Submit the draft to the department (once)"),
 )
 def submit_application(request: HttpRequest, application_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     user, org = _ctx(request)
@@ -378,7 +379,7 @@ def submit_application(request: HttpRequest, application_id: int = Path(..., ge=
     "/company/applications/{application_id}/answer",
     response={200: ApplicationOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Answer the department's request for more information",
+    summary=gettext_noop("Answer the department's request for more information"),
 )
 def answer_application(
     request: HttpRequest, payload: MessageIn, application_id: int = Path(..., ge=1, le=MAX_ID)
@@ -392,7 +393,7 @@ def answer_application(
     "/company/profile-proposals",
     response={200: list[ProfileProposalOut], **READ},
     auth=AUTH,
-    summary="The organisation's profile change proposals and their decisions",
+    summary=gettext_noop("The organisation's profile change proposals and their decisions"),
 )
 @paginate(Pagination)
 def list_profile_proposals(request: HttpRequest) -> Any:
@@ -404,7 +405,7 @@ def list_profile_proposals(request: HttpRequest) -> Any:
     "/company/host-applications",
     response={200: list[DecisionOut], **READ},
     auth=AUTH,
-    summary="The organisation's applications to host tours and their decisions",
+    summary=gettext_noop("The organisation's applications to host tours and their decisions"),
 )
 @paginate(Pagination)
 def list_host_applications(request: HttpRequest) -> Any:
@@ -416,7 +417,7 @@ def list_host_applications(request: HttpRequest) -> Any:
     "/company/profile-proposals",
     response={201: ProfileProposalOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Propose changes to the public profile (an operator decides)",
+    summary=gettext_noop("Propose changes to the public profile (an operator decides)"),
 )
 def propose_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     user, org = _ctx(request)
@@ -434,7 +435,7 @@ def propose_profile(request: HttpRequest, payload: ProfileIn) -> Any:
     "/company/production-reports",
     response={200: list[ProductionReportOut], **READ},
     auth=AUTH,
-    summary="Productions reported by the organisation and their decisions",
+    summary=gettext_noop("Productions reported by the organisation and their decisions"),
 )
 @paginate(Pagination)
 def list_production_reports(request: HttpRequest) -> Any:
@@ -446,7 +447,7 @@ def list_production_reports(request: HttpRequest) -> Any:
     "/company/production-reports",
     response={201: ProductionReportOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Report a production (an operator decides)",
+    summary=gettext_noop("Report a production (an operator decides)"),
 )
 def report_production(request: HttpRequest, payload: ProductionReportIn) -> Any:
     user, org = _ctx(request)
@@ -464,7 +465,7 @@ def report_production(request: HttpRequest, payload: ProductionReportIn) -> Any:
     "/company/statuses",
     response={200: list[StatusOut], **READ},
     auth=AUTH,
-    summary="The organisation's statuses and the annual report due for each",
+    summary=gettext_noop("The organisation's statuses and the annual report due for each"),
 )
 def list_statuses(request: HttpRequest) -> Any:
     _user, org = _ctx(request)
@@ -490,7 +491,7 @@ def list_statuses(request: HttpRequest) -> Any:
     "/company/statuses/{status_id}/reports",
     response={201: ReportOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="File the annual report of a status",
+    summary=gettext_noop("File the annual report of a status"),
 )
 def file_report(request: HttpRequest, payload: ReportIn, status_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     user, org = _ctx(request)
@@ -507,7 +508,7 @@ def file_report(request: HttpRequest, payload: ReportIn, status_id: int = Path(.
     "/company/host-application",
     response={201: DecisionOut, **WRITE_ERRORS},
     auth=AUTH,
-    summary="Apply to host factory tours (Open#Mosprom)",
+    summary=gettext_noop("Apply to host factory tours (Open#Mosprom)"),
 )
 def apply_host(request: HttpRequest, payload: HostApplicationIn) -> Any:
     user, org = _ctx(request)

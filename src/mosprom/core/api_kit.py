@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import BaseModel, ConfigDict
@@ -104,6 +105,9 @@ class MospromAPI(NinjaAPI):
     Pydantic writes a field's `examples=[...]` as a JSON-Schema list; on a *parameter* OpenAPI wants a map of
     Example objects. Parameters get `example` (the first value) instead, in one place for every router.
 
+    Its title, description and operation summaries are English msgids (marked with gettext_noop where they are
+    written), translated here into the request's language: the docs page is Russian on the Russian site.
+
     It also declares `TEXT_PATTERN` on every free text a client sends (parameters and request bodies), since
     `InputHygieneMiddleware` refuses the rest with 422 `invalid_characters`.
     """
@@ -112,10 +116,16 @@ class MospromAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.get("components", {}).get("schemas", {})
         seen: set[str] = set()
+        info = schema.get("info", {})
+        for key in ("title", "description"):
+            if info.get(key):
+                info[key] = gettext(str(info[key]))
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 if not isinstance(operation, dict):
                     continue
+                if operation.get("summary"):
+                    operation["summary"] = gettext(str(operation["summary"]))
                 for parameter in operation.get("parameters", []):
                     examples = parameter.pop("examples", None)
                     if isinstance(examples, list) and examples:

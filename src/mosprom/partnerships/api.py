@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -194,7 +195,7 @@ def _choice(value: str | None, allowed: list[str], code: str, field: str) -> str
 @router.get(
     "/agreements",
     response={200: list[AgreementOut], **READ_ERRORS},
-    summary="List agreements",
+    summary=gettext_noop("List agreements"),
     description="Agreements of the city with its partners, newest first, with parties and directions.",
 )
 @paginate(Pagination)
@@ -211,7 +212,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
     )
 
 
-@router.get("/agreements/{slug}", response={200: AgreementOut, **READ_ERRORS}, summary="One agreement")
+@router.get("/agreements/{slug}", response={200: AgreementOut, **READ_ERRORS}, summary=gettext_noop("One agreement"))
 def get_agreement(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
     agreement = selectors.agreement_list(with_directions=True).filter(slug=slug).first()
     if agreement is None:
@@ -222,7 +223,7 @@ def get_agreement(request: HttpRequest, slug: str = Path(..., max_length=120, pa
 @router.get(
     "/projects",
     response={200: list[ProjectOut], **READ_ERRORS},
-    summary="List road-map projects",
+    summary=gettext_noop("List road-map projects"),
     description="Road-map projects with their public fields and split of duties (milestones are not public).",
 )
 @paginate(Pagination)
@@ -238,7 +239,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     )
 
 
-@router.get("/projects/{project_id}", response={200: ProjectOut, **READ_ERRORS}, summary="One road-map project")
+@router.get(
+    "/projects/{project_id}", response={200: ProjectOut, **READ_ERRORS}, summary=gettext_noop("One road-map project")
+)
 def get_project(request: HttpRequest, project_id: int) -> Any:
     project = selectors.project_list().filter(pk=project_id).first() if 0 < project_id < 2**31 else None
     if project is None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
@@ -356,7 +357,7 @@ def _service_call(func: Any, **kwargs: Any) -> Any:
 # --- sites ---------------------------------------------------------------------------------------
 
 
-@router.get("/sites", response={200: list[SiteOut], **READ_ERRORS}, summary="List sites")
+@router.get("/sites", response={200: list[SiteOut], **READ_ERRORS}, summary=gettext_noop("List sites"))
 @paginate(Pagination)
 def list_sites(
     request: HttpRequest,
@@ -370,7 +371,7 @@ def list_sites(
         return Site.objects.none()  # a slug that names nothing matches nothing
 
 
-@router.get("/sites/{slug}", response={200: SiteDetailOut, **READ_ERRORS}, summary="One site")
+@router.get("/sites/{slug}", response={200: SiteDetailOut, **READ_ERRORS}, summary=gettext_noop("One site"))
 def get_site(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
     site = selectors.site_list_annotated().filter(slug=slug).first()
     if site is None:
@@ -381,7 +382,9 @@ def get_site(request: HttpRequest, slug: str = Path(..., max_length=120, pattern
 # --- organisations -------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, summary="List organisations")
+@router.get(
+    "/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, summary=gettext_noop("List organisations")
+)
 @paginate(Pagination)
 def list_organisations(
     request: HttpRequest,
@@ -398,7 +401,9 @@ def list_organisations(
         return Organisation.objects.none()  # a slug that names nothing matches nothing
 
 
-@router.get("/organisations/{slug}", response={200: OrganisationOut, **READ_ERRORS}, summary="One organisation")
+@router.get(
+    "/organisations/{slug}", response={200: OrganisationOut, **READ_ERRORS}, summary=gettext_noop("One organisation")
+)
 def get_organisation(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)) -> Any:
     organisation = selectors.organisation_get(slug)
     if organisation is None:
@@ -410,7 +415,7 @@ def get_organisation(request: HttpRequest, slug: str = Path(..., max_length=120,
     "/organisations",
     response={201: OrganisationOut, **WRITE_ERRORS},
     auth=OperatorTokenAuth(),
-    summary="Create an organisation (operators)",
+    summary=gettext_noop("Create an organisation (operators)"),
 )
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     data = _plain(payload.model_dump())
@@ -425,7 +430,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     "/organisations/{slug}",
     response={200: OrganisationOut, **WRITE_ERRORS},
     auth=OperatorTokenAuth(),
-    summary="Update an organisation (operators)",
+    summary=gettext_noop("Update an organisation (operators)"),
 )
 def update_organisation(
     request: HttpRequest, payload: OrganisationPatch, slug: str = Path(..., max_length=120, pattern=SLUG)
@@ -456,7 +461,9 @@ def update_organisation(
 # --- productions ---------------------------------------------------------------------------------
 
 
-@router.get("/productions", response={200: list[ProductionOut], **READ_ERRORS}, summary="List productions")
+@router.get(
+    "/productions", response={200: list[ProductionOut], **READ_ERRORS}, summary=gettext_noop("List productions")
+)
 @paginate(Pagination)
 def list_productions(
     request: HttpRequest,
@@ -489,7 +496,9 @@ def _production(production_id: int) -> Production:
     return production
 
 
-@router.get("/productions/{production_id}", response={200: ProductionOut, **READ_ERRORS}, summary="One production")
+@router.get(
+    "/productions/{production_id}", response={200: ProductionOut, **READ_ERRORS}, summary=gettext_noop("One production")
+)
 def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     return _production(production_id)
 
@@ -498,7 +507,7 @@ def get_production(request: HttpRequest, production_id: int = Path(..., ge=1, le
     "/productions",
     response={201: ProductionOut, **WRITE_ERRORS},
     auth=OperatorTokenAuth(),
-    summary="Create a production (operators)",
+    summary=gettext_noop("Create a production (operators)"),
 )
 def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
     data = payload.model_dump()
@@ -515,7 +524,7 @@ def create_production(request: HttpRequest, payload: ProductionIn) -> Any:
     "/productions/{production_id}",
     response={200: ProductionOut, **WRITE_ERRORS},
     auth=OperatorTokenAuth(),
-    summary="Update a production (operators)",
+    summary=gettext_noop("Update a production (operators)"),
 )
 def update_production(
     request: HttpRequest, payload: ProductionPatch, production_id: int = Path(..., ge=1, le=MAX_ID)
@@ -541,7 +550,7 @@ def update_production(
 # --- statuses ------------------------------------------------------------------------------------
 
 
-@router.get("/statuses", response={200: list[StatusOut], **READ_ERRORS}, summary="List statuses")
+@router.get("/statuses", response={200: list[StatusOut], **READ_ERRORS}, summary=gettext_noop("List statuses"))
 @paginate(Pagination)
 def list_statuses(
     request: HttpRequest,
@@ -558,7 +567,7 @@ def list_statuses(
         return Status.objects.none()  # a slug that names nothing matches nothing
 
 
-@router.get("/statuses/{status_id}", response={200: StatusOut, **READ_ERRORS}, summary="One status")
+@router.get("/statuses/{status_id}", response={200: StatusOut, **READ_ERRORS}, summary=gettext_noop("One status"))
 def get_status(request: HttpRequest, status_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     status = selectors.status_get(status_id)
     if status is None:

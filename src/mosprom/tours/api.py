@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -157,7 +157,11 @@ def _tour_out(tour: Tour, now: datetime) -> dict[str, Any]:
     }
 
 
-@router.get("/tours", response={200: list[TourOut], **READ_ERRORS}, summary="Published tours with their next session")
+@router.get(
+    "/tours",
+    response={200: list[TourOut], **READ_ERRORS},
+    summary=gettext_noop("Published tours with their next session"),
+)
 @paginate(Pagination, page_size=20)
 def list_tours(request: HttpRequest, filters: Query[TourFilters]) -> Any:
     now = timezone.now()
@@ -198,7 +202,7 @@ class _LazyTours:
 @router.get(
     "/tours/{slug}",
     response={200: TourDetailOut, **READ_ERRORS},
-    summary="One published tour with its upcoming sessions",
+    summary=gettext_noop("One published tour with its upcoming sessions"),
 )
 def get_tour(request: HttpRequest, slug: str) -> dict[str, Any]:
     tour = selectors.tour_detail_public(slug=slug)
@@ -221,7 +225,9 @@ def get_tour(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.get(
-    "/tour-sessions", response={200: list[SessionOut], **READ_ERRORS}, summary="Upcoming sessions with seats left"
+    "/tour-sessions",
+    response={200: list[SessionOut], **READ_ERRORS},
+    summary=gettext_noop("Upcoming sessions with seats left"),
 )
 @paginate(Pagination, page_size=50)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
@@ -243,7 +249,9 @@ class _LazySessions(_LazyTours):
 
 
 @router.get(
-    "/tour-sessions/{session_id}", response={200: SessionOut, **READ_ERRORS}, summary="One session with seats left"
+    "/tour-sessions/{session_id}",
+    response={200: SessionOut, **READ_ERRORS},
+    summary=gettext_noop("One session with seats left"),
 )
 def get_session(request: HttpRequest, session_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     now = timezone.now()
@@ -256,7 +264,7 @@ def get_session(request: HttpRequest, session_id: int = Path(..., ge=1, le=MAX_I
 @router.post(
     "/tour-sessions/{session_id}/registrations",
     response={201: RegistrationOut, 200: RegistrationOut, **WRITE_ERRORS},
-    summary="Register for a session (the confirmation link is e-mailed)",
+    summary=gettext_noop("Register for a session (the confirmation link is e-mailed)"),
     description="Refusals answer `{code, message, details}`: 409 `not_enough_seats` (with `details.seats_left`), "
     "`not_yet_open`, `closed`, `session_started`, `session_cancelled`; 422 for invalid fields; 404 for an "
     "unknown session.",

@@ -36,4 +36,17 @@
     };
   }
   SwaggerUIBundle(config);
+
+  // Swagger UI's own words are English (the box is lang="en"), but the API's title, description and operation
+  // summaries come from our OpenAPI document in the page's language: they say so, for screen readers' voices.
+  var ours = ".info .title, .info .description, .opblock-summary-description, .opblock-description-wrapper";
+  function markOurs() {
+    var nodes = root.querySelectorAll(ours);
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].getAttribute("lang") !== document.documentElement.lang) {
+        nodes[i].setAttribute("lang", document.documentElement.lang);
+      }
+    }
+  }
+  new MutationObserver(markOurs).observe(root, { childList: true, subtree: true });
 })();
