@@ -168,18 +168,37 @@ def test_reminder_task_is_registered() -> None:
 
 
 def test_overdue_report_shows_in_the_cabinet(org_a: Any, status_a: Status) -> None:
-    # granted in 2023: on 2 April 2026 the reports for 2024 and 2025 are both missing; the earlier one comes first
-    (due,) = selectors.reports_due(org_a, today=date(2026, 4, 2))
-    assert (due.year, due.overdue, due.deadline, due.days_overdue) == (2024, True, date(2025, 4, 1), 366)
+    # granted in 2023: on 2 April 2026 the reports for 2024 and 2025 are both missing; both show, the earlier first
+    due = selectors.reports_due(org_a, today=date(2026, 4, 2))
+    assert [(d.year, d.overdue, d.deadline, d.days_overdue) for d in due] == [
+        (2024, True, date(2025, 4, 1), 366),
+        (2025, True, date(2026, 4, 1), 1),
+    ]
     registry_services.annual_report_submit(
         status=status_a, year=2024, jobs=100, productions_launched=0, investment=50, submitted_on=date(2025, 3, 1)
     )
     (due,) = selectors.reports_due(org_a, today=date(2026, 4, 2))
     assert (due.year, due.overdue, due.deadline, due.days_overdue) == (2025, True, date(2026, 4, 1), 1)
-    # before the kind's deadline for 2025 (1 April 2026) the missing 2024 report still shows as overdue
+    # before the kind's deadline for 2025 (1 April 2026) the missing 2024 report shows as overdue, 2025's as due
     status_a.reports.filter(year=2024).delete()
-    (due,) = selectors.reports_due(org_a, today=date(2026, 1, 1))
-    assert (due.year, due.overdue, due.days_overdue) == (2024, True, 275)
+    due = selectors.reports_due(org_a, today=date(2026, 1, 1))
+    assert [(d.year, d.overdue, d.days_overdue) for d in due] == [(2024, True, 275), (2025, False, 0)]
+
+
+def test_a_returned_report_shows_beside_an_earlier_missing_one(
+    rep_a: Any, operator: Any, org_a: Any, status_a: Status
+) -> None:
+    """A company that missed 2024 and had 2025's report returned sees both rows: the missing report and the way to
+    correct the returned one (before, the missing year alone showed and hid the correction)."""
+    filing = services.annual_report_file(
+        actor=rep_a, status=status_a, year=2025, jobs=100, productions_launched=0, investment=50,
+        submitted_on=date(2026, 3, 1),
+    )  # fmt: skip
+    services.report_filing_decide(actor=operator, filing=filing, accept=False, comment="Нет формы П-4")
+    due = selectors.reports_due(org_a, today=date(2026, 11, 24))
+    assert [d.year for d in due] == [2024, 2025]
+    assert due[0].overdue and due[0].report is None
+    assert due[1].returned and due[1].filing is not None and due[1].filing.decision_comment == "Нет формы П-4"
 
 
 def test_host_application_grants_the_host_capability(

@@ -212,14 +212,14 @@ def test_operator_returns_a_report_company_corrects_it_operator_accepts(
     user = get_user_model().objects.create_user(username="rep@alfa.ru", email="rep@alfa.ru", password="Zavod-Alfa-2026")
     Representative.objects.create(user=user, organisation=org, is_manager=True)
     StatusKind.objects.filter(pk=world["kind"].pk).update(report_month=12, report_day=31)  # on time, whatever today
-    status = Status.objects.create(
+    year = date.today().year - 1
+    status = Status.objects.create(  # held since last year: last year's report is the one it owes
         kind=StatusKind.objects.get(pk=world["kind"].pk),
         holder=org,
-        granted_on=date(2024, 2, 1),
+        granted_on=date(year, 2, 1),
         obliged_jobs=100,
         obliged_investment=50,
     )
-    year = date.today().year - 1
     filing = services.annual_report_file(
         actor=user, status=status, year=year, jobs=80, productions_launched=0, investment=60
     )

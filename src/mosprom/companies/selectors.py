@@ -120,8 +120,9 @@ class ReportDue:
 
 
 def reports_due(organisation: Organisation, *, today: date | None = None) -> list[ReportDue]:
-    """For each current status with obligations: last year's report, its kind's deadline, and whether it is late or
-    failing; a status that owes nothing for last year (granted this year) shows this year's report ahead."""
+    """For each current status with obligations: an earlier report still missing (overdue until filed), last year's
+    report with its kind's deadline and whether it is late, failing or returned; a status that owes nothing yet
+    (granted this year) shows this year's report ahead."""
     today = today or timezone.localdate()
     year = today.year - 1
     statuses = list(
@@ -141,6 +142,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
     for s in statuses:
         reports = {r.year: r for r in s.reports.all()}
         missed = registry_rules.first_missed_report_year(s, today, filed=reports)
+        rows_before = len(out)
         if missed is not None and missed < year:  # an earlier report still missing comes first
             deadline = registry_rules.status_report_deadline(s, missed)
             out.append(
@@ -154,7 +156,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
                     days_overdue=registry_rules.report_days_overdue(deadline, today),
                 )
             )
-        elif registry_rules.status_owes_report(s, year):
+        if registry_rules.status_owes_report(s, year):  # and last year's, filed, returned or owed, beside it
             report = reports.get(year)
             filing = next(iter(report.filings.all()), None) if report is not None else None
             deadline = registry_rules.status_report_deadline(s, year)
@@ -172,7 +174,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
                     filing=filing,
                 )
             )
-        elif registry_rules.status_owes_report(s, today.year):
+        if len(out) == rows_before and registry_rules.status_owes_report(s, today.year):
             deadline = registry_rules.status_report_deadline(s, today.year)
             out.append(
                 ReportDue(
