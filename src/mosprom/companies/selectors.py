@@ -138,7 +138,7 @@ def reports_due(organisation: Organisation, *, today: date | None = None) -> lis
             )
         )
     )
-    out = []
+    out: list[ReportDue] = []
     for s in statuses:
         reports = {r.year: r for r in s.reports.all()}
         missed = registry_rules.first_missed_report_year(s, today, filed=reports)
