@@ -127,6 +127,7 @@ def test_cabinet_page_shows_days_overdue_and_obligations(client: Any, rep_a: Any
         html = client.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).content.decode()
     assert "просрочен на 10 дней" in html
     assert "Обязательства: рабочих мест — 100" in html
+    assert "инвестиций — 50 млн руб." in html and "50,00" not in html  # as the report forms write it
     with time_machine.travel(date(2026, 3, 2)):
         html = client.get(reverse("companies:cabinet", kwargs={"org": org_a.pk})).content.decode()
     assert 'data-testid="report-due"' in html and "осталось 30 дней" in html

@@ -114,6 +114,10 @@ class ReportDue:
         return bool(self.status.kind.report_asks_output)
 
     @property
+    def obligations(self) -> str:
+        return report_obligations(self.status)
+
+    @property
     def returned(self) -> bool:
         """The operator returned the report: the company corrects it and files it again."""
         return self.filing is not None and self.filing.state == Decision.State.REJECTED
@@ -298,9 +302,18 @@ class WorkItem:
         return str(QUEUE_KINDS[self.kind])
 
 
-def _money(value: Decimal) -> str:
+def money(value: Decimal) -> str:
     """Million roubles as people write them: «120», «1 250,5» (no trailing zeros)."""
     return format_number(Decimal(value).normalize())
+
+
+def report_obligations(status: Status) -> str:
+    """The obligations an annual report is measured against, as the cabinet and the report forms show them."""
+    return _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.") % {
+        "jobs": format_number(status.obliged_jobs),
+        "prods": format_number(status.obliged_productions),
+        "inv": money(status.obliged_investment),
+    }
 
 
 def _days(kind: str) -> int:
@@ -420,11 +433,11 @@ def work_queue(
                 "ojobs": status.obliged_jobs,
                 "prods": f.productions_launched,
                 "oprods": status.obliged_productions,
-                "inv": _money(f.investment),
-                "oinv": _money(status.obliged_investment),
+                "inv": money(f.investment),
+                "oinv": money(status.obliged_investment),
             }
             if f.output is not None:
-                figures += ", " + _("output %(output)s") % {"output": _money(f.output)}
+                figures += ", " + _("output %(output)s") % {"output": money(f.output)}
             detail = f"{figures}; " + _("due by %(deadline)s") % {"deadline": date_format(deadline, "j E Y")}
             if f.revision > 1:
                 detail += "; " + _("returned earlier: «%(comment)s»") % {

@@ -28,7 +28,6 @@ from django.utils.translation import ngettext
 from mosprom.core.api_auth import api_token_create
 from mosprom.core.audit import acting_as, audit_event
 from mosprom.core.errors import Forbidden, NotFound, Refused
-from mosprom.core.formatting import format_number
 from mosprom.core.models import ApiToken
 from mosprom.core.roles import is_operator
 from mosprom.core.services import email_enqueue
@@ -1175,7 +1174,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
                     % {
                         "jobs": status.obliged_jobs,
                         "prods": status.obliged_productions,
-                        "inv": format_number(Decimal(status.obliged_investment).normalize()),
+                        "inv": selectors.money(status.obliged_investment),
                     },
                     _("A missing, late or failing report flags the status for the department's review."),
                 ],

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from mosprom.core import limits
 from mosprom.core.errors import Forbidden, NotFound, Refused
-from mosprom.core.formatting import format_number
 from mosprom.core.permissions import operator_required
 from mosprom.core.roles import is_operator
 from mosprom.registry import rules as registry_rules
@@ -323,15 +322,6 @@ def host_apply(request: HttpRequest, org: int) -> HttpResponse:
     )
 
 
-def _report_obligations(status: Status) -> str:
-    """The obligations an annual report is measured against, as the report forms show them."""
-    return _("Obligations: %(jobs)s jobs, %(prods)s new productions, %(inv)s million roubles of investment.") % {
-        "jobs": format_number(status.obliged_jobs),
-        "prods": format_number(status.obliged_productions),
-        "inv": format_number(status.obliged_investment.normalize()),  # «100», «120,5»: not «100.00»
-    }
-
-
 def _report_form_filed(
     request: HttpRequest, form: forms.Form, status: Status, rep: Representative, file: Callable[..., Any], done: str
 ) -> HttpResponse | None:
@@ -373,7 +363,7 @@ def report_new(request: HttpRequest, status: int) -> HttpResponse:
             "hint": _("The report for %(year)s is due by %(deadline)s.")
             % {"year": year, "deadline": date_format(registry_rules.status_report_deadline(obj, year), "j E Y")}
             + " "
-            + _report_obligations(obj),
+            + selectors.report_obligations(obj),
         },
     )
 
@@ -411,7 +401,7 @@ def report_refile(request: HttpRequest, pk: int) -> HttpResponse:
             % {"kind": status.kind.name, "year": filing.report.year},
             "hint": _("The department returned the report: «%(comment)s»") % {"comment": filing.decision_comment}
             + " "
-            + _report_obligations(status),
+            + selectors.report_obligations(status),
             "submit": _("File the corrected report"),
         },
         status=422 if form.errors else 200,
